@@ -1,0 +1,236 @@
+//! The ledger: sequencing, group-committed durable appends, reads and proofs.
+//!
+//! One writer thread owns sequencing. Appenders verify their signatures on
+//! their own threads (in parallel), then hand the verified statement to the
+//! writer, which takes every statement waiting at that moment as one group:
+//! it checks each against the registry and references, assigns sequence
+//! numbers, times, chain links and tree hashes, signs one checkpoint for the
+//! group, and commits the group as one atomic, fsynced batch. Only then does
+//! any appender in the group get its receipt. Under load that is one fsync per
+//! group, never one per entry; with one appender, one per entry.
+
+mod open;
+mod query;
+mod writer;
+
+pub use query::{EntryView, Page, Query};
+
+use crate::checkpoint::{LedgerSigner, SignedCheckpoint};
+use crate::error::{AppendError, ReadError};
+use crate::hash::Digest;
+use crate::ids::Seq;
+use crate::merkle::{self, StoreHashes};
+use crate::policy::RecordPolicy;
+use crate::registry::Registry;
+use crate::statement::{verify_signatures, SignedStatementJson, Statement};
+use crate::store::Store;
+use parking_lot::{Mutex, RwLock};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// What the ledger needs to open.
+pub struct LedgerConfig {
+    /// The ledger's name: origin line of its checkpoints, bound into every signature.
+    pub origin: String,
+    /// Key that signs checkpoints.
+    pub checkpoint_key: crate::keys::Keypair,
+    /// Kind-specific rules.
+    pub policy: Arc<dyn RecordPolicy>,
+}
+
+/// What a client gets back for an append: enough to check offline that the
+/// entry is in the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    /// Sequence number.
+    pub seq: Seq,
+    /// The entry's leaf hash.
+    #[serde(with = "crate::hash::hex_digest")]
+    pub leaf_hash: Digest,
+    /// Body hash (how other entries refer to it).
+    #[serde(with = "crate::hash::hex_digest")]
+    pub body_hash: Digest,
+    /// Recorded-at time (ledger clock), Unix ms.
+    pub recorded_at_ms: i64,
+    /// The same, RFC 3339 in Asia/Shanghai.
+    pub recorded_at: String,
+    /// Signed checkpoint note that includes the entry.
+    pub checkpoint: String,
+    /// Its tree size.
+    pub tree_size: u64,
+    /// Inclusion proof of the entry in that checkpoint.
+    #[serde(with = "crate::hash::hex_digests")]
+    pub inclusion_proof: Vec<Digest>,
+    /// True when the statement was already recorded and this is the original receipt.
+    pub duplicate: bool,
+}
+
+/// The committed head of the ledger.
+#[derive(Debug, Clone)]
+pub(crate) struct Head {
+    pub size: u64,
+    pub checkpoint: SignedCheckpoint,
+}
+
+pub(crate) struct Inner {
+    pub store: Arc<dyn Store>,
+    pub signer: LedgerSigner,
+    pub policy: Arc<dyn RecordPolicy>,
+    pub head: RwLock<Head>,
+    pub registry: RwLock<Registry>,
+    pub halted: RwLock<Option<String>>,
+    pub jobs: Mutex<Option<std::sync::mpsc::SyncSender<writer::Job>>>,
+    pub writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    pub metrics: Metrics,
+}
+
+/// Counters for /metrics.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    /// Entries appended since start.
+    pub appended: std::sync::atomic::AtomicU64,
+    /// Group commits since start.
+    pub commits: std::sync::atomic::AtomicU64,
+    /// Appends refused since start.
+    pub refused: std::sync::atomic::AtomicU64,
+    /// Duplicates answered since start.
+    pub duplicates: std::sync::atomic::AtomicU64,
+}
+
+/// A handle to an open ledger. Cheap to clone; all clones share one writer.
+#[derive(Clone)]
+pub struct Ledger {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl Ledger {
+    /// The ledger's origin.
+    pub fn origin(&self) -> &str {
+        self.inner.signer.origin()
+    }
+
+    /// The checkpoint verifier key (C2SP `origin+hash+base64`).
+    pub fn verifier_key(&self) -> String {
+        self.inner.signer.verifier_key()
+    }
+
+    /// The store.
+    pub fn store(&self) -> &dyn Store {
+        &*self.inner.store
+    }
+
+    /// Counters.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// Why the ledger halted, if it did.
+    pub fn halted(&self) -> Option<String> {
+        self.inner.halted.read().clone()
+    }
+
+    /// Number of committed entries.
+    pub fn size(&self) -> u64 {
+        self.inner.head.read().size
+    }
+
+    /// The latest signed checkpoint.
+    pub fn checkpoint(&self) -> SignedCheckpoint {
+        self.inner.head.read().checkpoint.clone()
+    }
+
+    /// A snapshot of the registry at the head.
+    pub fn registry(&self) -> Registry {
+        self.inner.registry.read().clone()
+    }
+
+    /// Validates, verifies and appends a signed statement; blocks until the
+    /// entry is durable. Run it off async executors (it fsyncs).
+    ///
+    /// # Errors
+    /// Any refusal (nothing stored) or a halted ledger.
+    pub fn append(&self, signed: &SignedStatementJson) -> Result<Receipt, AppendError> {
+        let result = self.append_inner(signed);
+        if result.is_err() {
+            self.inner.metrics.refused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        result
+    }
+
+    fn append_inner(&self, signed: &SignedStatementJson) -> Result<Receipt, AppendError> {
+        if let Some(why) = self.halted() {
+            return Err(AppendError::Halted(why));
+        }
+        let statement = Statement::from_json(&signed.statement)?;
+        let verified = verify_signatures(self.origin(), statement, &signed.signatures)?;
+        let done = writer::submit(&self.inner, verified)?;
+        self.receipt(done.seq, done.duplicate)
+            .map_err(|e| AppendError::Halted(format!("entry {} committed but its receipt could not be read: {e}", done.seq)))
+    }
+
+    /// The receipt for entry `seq` against the latest checkpoint.
+    ///
+    /// # Errors
+    /// No such entry, or storage failure.
+    pub fn receipt(&self, seq: Seq, duplicate: bool) -> Result<Receipt, ReadError> {
+        let cp = self.checkpoint();
+        let stored = self.stored_entry(seq)?;
+        let proof = self.inclusion_proof(seq, cp.size)?;
+        Ok(Receipt {
+            seq,
+            leaf_hash: stored.leaf.hash(),
+            body_hash: stored.leaf.body_hash,
+            recorded_at_ms: stored.leaf.recorded_at_ms,
+            recorded_at: crate::ids::rfc3339_ms(stored.leaf.recorded_at_ms),
+            checkpoint: cp.note,
+            tree_size: cp.size,
+            inclusion_proof: proof,
+            duplicate,
+        })
+    }
+
+    /// Inclusion proof of `seq` in the tree of `size` (≤ the committed size).
+    ///
+    /// # Errors
+    /// Bad sizes, or storage failure.
+    pub fn inclusion_proof(&self, seq: Seq, size: u64) -> Result<Vec<Digest>, ReadError> {
+        self.check_size(size)?;
+        Ok(merkle::inclusion_proof(seq, size, &StoreHashes::new(self.store()))?)
+    }
+
+    /// Consistency proof from `from` to `to` (≤ the committed size).
+    ///
+    /// # Errors
+    /// Bad sizes, or storage failure.
+    pub fn consistency_proof(&self, from: u64, to: u64) -> Result<Vec<Digest>, ReadError> {
+        self.check_size(to)?;
+        Ok(merkle::consistency_proof(from, to, &StoreHashes::new(self.store()))?)
+    }
+
+    /// The root of the tree of `size` entries.
+    ///
+    /// # Errors
+    /// Bad size, or storage failure.
+    pub fn root(&self, size: u64) -> Result<Digest, ReadError> {
+        self.check_size(size)?;
+        Ok(merkle::root(size, &StoreHashes::new(self.store()))?)
+    }
+
+    fn check_size(&self, size: u64) -> Result<(), ReadError> {
+        let have = self.size();
+        if size > have {
+            return Err(ReadError::BadRequest(format!(
+                "tree size {size} is larger than the ledger ({have} entries)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Stops the writer after it has committed everything already submitted.
+    pub fn shutdown(&self) {
+        self.inner.jobs.lock().take();
+        if let Some(h) = self.inner.writer.lock().take() {
+            let _ = h.join();
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! The single writer and its group commit.
+
+use super::open::{read_entry, META_CHECKPOINT, META_ORIGIN, META_SIZE};
+use super::{Head, Inner};
+use crate::entry::{Leaf, StoredEntry};
+use crate::error::AppendError;
+use crate::hash::Digest;
+use crate::merkle::{self, StoreHashes};
+use crate::policy::RefView;
+use crate::registry::Registry;
+use crate::statement::{FieldError, Statement, StatementSignature, VerifiedStatement};
+use crate::store::{body_key, entry_key, hash_key, meta_key, time_bytes, Index, WriteBatch};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::{Arc, Weak};
+use tlog_tiles::Hash;
+
+/// Appends that may wait for the writer before appenders block.
+pub(crate) const QUEUE_DEPTH: usize = 8192;
+/// The most appends in one group commit.
+const MAX_GROUP: usize = 4096;
+
+pub(crate) struct Job {
+    verified: VerifiedStatement,
+    reply: SyncSender<Result<Done, AppendError>>,
+}
+
+/// Where an append ended up.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Done {
+    pub seq: u64,
+    pub duplicate: bool,
+}
+
+/// The writer's view of the tip of the ledger.
+pub(crate) struct WriterState {
+    next: u64,
+    last_hash: Digest,
+    last_time: i64,
+    registry: Registry,
+}
+
+impl WriterState {
+    pub(crate) fn new(next: u64, last_hash: Digest, last_time: i64, registry: Registry) -> Self {
+        WriterState {
+            next,
+            last_hash,
+            last_time,
+            registry,
+        }
+    }
+}
+
+/// Hands a verified statement to the writer and waits until it is durable.
+pub(crate) fn submit(inner: &Inner, verified: VerifiedStatement) -> Result<Done, AppendError> {
+    let jobs = inner.jobs.lock().clone().ok_or(AppendError::ShuttingDown)?;
+    let (reply, rx) = std::sync::mpsc::sync_channel(1);
+    jobs.send(Job { verified, reply }).map_err(|_| AppendError::ShuttingDown)?;
+    rx.recv().map_err(|_| AppendError::ShuttingDown)?
+}
+
+/// The writer thread: one group per loop.
+pub(crate) fn run(inner: Weak<Inner>, rx: Receiver<Job>, mut state: WriterState) {
+    while let Ok(first) = rx.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match rx.try_recv() {
+                Ok(j) => group.push(j),
+                Err(_) => break,
+            }
+        }
+        let Some(inner) = inner.upgrade() else { return };
+        commit_group(&inner, &mut state, group);
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// What the group has sequenced but not yet committed.
+#[derive(Default)]
+struct GroupWork {
+    batch: WriteBatch,
+    overlay: HashMap<u64, Hash>,
+    local: HashMap<Digest, (u64, Vec<StatementSignature>, Statement)>,
+    registry_changed: bool,
+}
+
+enum Outcome {
+    /// Answer now: refused, or a duplicate of a committed entry.
+    Now(Result<Done, AppendError>),
+    /// Answer after the commit.
+    AfterCommit(Done),
+}
+
+fn commit_group(inner: &Arc<Inner>, state: &mut WriterState, group: Vec<Job>) {
+    if let Some(why) = inner.halted.read().clone() {
+        for j in group {
+            let _ = j.reply.send(Err(AppendError::Halted(why.clone())));
+        }
+        return;
+    }
+    let first_new = state.next;
+    let mut work = GroupWork::default();
+    let mut waiting = Vec::new();
+    for job in group {
+        match sequence_one(inner, state, &mut work, &job.verified) {
+            Ok(Outcome::Now(r)) => {
+                let _ = job.reply.send(r);
+            }
+            Ok(Outcome::AfterCommit(d)) => waiting.push((job.reply, d)),
+            Err(fatal) => {
+                halt(inner, &fatal);
+                let _ = job.reply.send(Err(AppendError::Halted(fatal.clone())));
+                for (reply, _) in waiting {
+                    let _ = reply.send(Err(AppendError::Halted(fatal.clone())));
+                }
+                return;
+            }
+        }
+    }
+    if state.next == first_new {
+        // Nothing new: only duplicates of entries in this group (impossible) or refusals.
+        for (reply, d) in waiting {
+            let _ = reply.send(Ok(d));
+        }
+        return;
+    }
+    if let Err(fatal) = write_group(inner, state, work, first_new) {
+        halt(inner, &fatal);
+        for (reply, _) in waiting {
+            let _ = reply.send(Err(AppendError::Halted(fatal.clone())));
+        }
+        return;
+    }
+    for (reply, d) in waiting {
+        let _ = reply.send(Ok(d));
+    }
+}
+
+fn halt(inner: &Inner, why: &str) {
+    tracing::error!(reason = why, "ledger halted: no further appends are acknowledged");
+    let mut h = inner.halted.write();
+    if h.is_none() {
+        *h = Some(why.to_string());
+    }
+}
+
+/// Signs the group's checkpoint and commits everything durably; then publishes.
+fn write_group(inner: &Inner, state: &WriterState, mut work: GroupWork, first_new: u64) -> Result<(), String> {
+    let store = &*inner.store;
+    let root = merkle::root(state.next, &StoreHashes::with_overlay(store, &work.overlay))
+        .map_err(|e| format!("computing the tree root failed: {e}"))?;
+    let cp = inner.signer.sign(state.next, root);
+    work.batch.push((meta_key(META_SIZE), state.next.to_be_bytes().to_vec()));
+    work.batch.push((meta_key(META_CHECKPOINT), cp.note.clone().into_bytes()));
+    if first_new == 0 {
+        work.batch.push((meta_key(META_ORIGIN), inner.signer.origin().as_bytes().to_vec()));
+    }
+    inner
+        .store
+        .commit(work.batch)
+        .map_err(|e| format!("commit of entries {first_new}..{} failed: {e}", state.next))?;
+    if work.registry_changed {
+        *inner.registry.write() = state.registry.clone();
+    }
+    *inner.head.write() = Head {
+        size: state.next,
+        checkpoint: cp,
+    };
+    inner.metrics.appended.fetch_add(state.next - first_new, Ordering::Relaxed);
+    inner.metrics.commits.fetch_add(1, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Decides one statement. `Err` is a storage failure that halts the ledger.
+fn sequence_one(
+    inner: &Inner,
+    state: &mut WriterState,
+    work: &mut GroupWork,
+    v: &VerifiedStatement,
+) -> Result<Outcome, String> {
+    let store = &*inner.store;
+    let bh = v.body_hash();
+    // Already recorded (in this group or before)?
+    if let Some((seq, sigs, _)) = work.local.get(&bh) {
+        return Ok(if sigs.as_slice() == v.signatures() {
+            Outcome::AfterCommit(Done { seq: *seq, duplicate: true })
+        } else {
+            Outcome::Now(Err(AppendError::ConflictingDuplicate { seq: *seq }))
+        });
+    }
+    if let Some(seq) = lookup_body(store, &bh)? {
+        let e = read_entry(store, seq)?;
+        inner.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
+        return Ok(Outcome::Now(if e.leaf.signatures == v.signatures() {
+            Ok(Done { seq, duplicate: true })
+        } else {
+            Err(AppendError::ConflictingDuplicate { seq })
+        }));
+    }
+    let s = v.statement();
+    let refs = match resolve_refs(store, work, s)? {
+        Ok(r) => r,
+        Err(e) => return Ok(Outcome::Now(Err(e))),
+    };
+    if !s.kind.is_core() {
+        let views: Vec<RefView<'_>> = refs
+            .iter()
+            .map(|(seq, h, st)| RefView {
+                seq: *seq,
+                body_hash: *h,
+                statement: st,
+            })
+            .collect();
+        if let Err(e) = inner.policy.check(s, &views) {
+            return Ok(Outcome::Now(Err(e.into())));
+        }
+    }
+    let seq = state.next;
+    let at = now_ms().max(state.last_time);
+    let signers: Vec<_> = v.signatures().iter().map(|s| s.public_key).collect();
+    if let Err(e) = state.registry.admit(seq, at, s, &signers) {
+        return Ok(Outcome::Now(Err(e.into())));
+    }
+    work.registry_changed |= s.kind.is_core();
+    let leaf = Leaf {
+        seq,
+        recorded_at_ms: at,
+        prev: state.last_hash,
+        body_hash: bh,
+        signatures: v.signatures().to_vec(),
+    };
+    let lh = leaf.hash();
+    let hashes = merkle::hashes_for_leaf(seq, lh, &StoreHashes::with_overlay(store, &work.overlay))
+        .map_err(|e| format!("reading tree hashes for entry {seq} failed: {e}"))?;
+    for (i, h) in hashes {
+        work.batch.push((hash_key(i), h.0.to_vec()));
+        work.overlay.insert(i, h);
+    }
+    let b = &mut work.batch;
+    b.push((body_key(&bh.0), seq.to_be_bytes().to_vec()));
+    b.push((Index::Case.key(s.case.as_str().as_bytes(), seq), vec![]));
+    b.push((Index::Subject.key(s.subject.as_bytes(), seq), vec![]));
+    b.push((Index::Kind.key(s.kind.as_str().as_bytes(), seq), vec![]));
+    b.push((Index::Time.key(&time_bytes(at), seq), vec![]));
+    for pk in &signers {
+        b.push((Index::Signer.key(pk.as_bytes(), seq), vec![]));
+    }
+    let stored = StoredEntry {
+        leaf,
+        body: Some(v.body().to_vec()),
+    };
+    b.push((entry_key(seq), stored.encode()));
+    work.local.insert(bh, (seq, v.signatures().to_vec(), s.clone()));
+    state.next += 1;
+    state.last_hash = lh;
+    state.last_time = at;
+    Ok(Outcome::AfterCommit(Done { seq, duplicate: false }))
+}
+
+fn lookup_body(store: &dyn crate::store::Store, h: &Digest) -> Result<Option<u64>, String> {
+    let v = store.get(&body_key(&h.0)).map_err(|e| e.to_string())?;
+    match v {
+        None => Ok(None),
+        Some(b) => b
+            .as_slice()
+            .try_into()
+            .map(|a| Some(u64::from_be_bytes(a)))
+            .map_err(|_| format!("body index for {h} is corrupt")),
+    }
+}
+
+type Resolved = Vec<(u64, Digest, Statement)>;
+
+/// Finds each referenced entry. Outer `Err` is a storage failure.
+fn resolve_refs(
+    store: &dyn crate::store::Store,
+    work: &GroupWork,
+    s: &Statement,
+) -> Result<Result<Resolved, AppendError>, String> {
+    let mut out = Vec::with_capacity(s.refs.len());
+    for (index, r) in s.refs.iter().enumerate() {
+        if let Some((seq, _, st)) = work.local.get(r) {
+            out.push((*seq, *r, st.clone()));
+            continue;
+        }
+        let Some(seq) = lookup_body(store, r)? else {
+            return Ok(Err(AppendError::MissingRef {
+                index,
+                hash: r.to_hex(),
+            }));
+        };
+        let e = read_entry(store, seq)?;
+        let Some(body) = e.body else {
+            return Ok(Err(FieldError::new(
+                format!("statement.refs[{index}]"),
+                format!("entry {seq}'s body is withheld; it cannot be checked as a reference"),
+            )
+            .into()));
+        };
+        let st = Statement::from_body_bytes(&body).map_err(|e| format!("stored entry {seq}: {e}"))?;
+        out.push((seq, *r, st));
+    }
+    Ok(Ok(out))
+}

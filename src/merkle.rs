@@ -1,0 +1,189 @@
+//! The RFC 6962 Merkle tree, through `tlog_tiles` (a port of Go's sumdb/tlog).
+//!
+//! Tree hashes are stored at tlog's stored-hash indexes (about two per entry),
+//! so a root or a proof reads O(log n) hashes and start-up never rebuilds the
+//! tree. [`StoreHashes`] backs tlog's `HashReader` with any [`Store`], with an
+//! overlay for hashes written in the group commit that is not yet on disk.
+
+use crate::hash::Digest;
+use crate::store::{hash_key, Store};
+use std::collections::HashMap;
+use tlog_tiles::{Hash, HashReader};
+
+/// Why a tree operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum MerkleError {
+    /// A stored hash is missing or unreadable.
+    #[error("tree hash {index} is missing or unreadable: {why}")]
+    Missing {
+        /// Stored-hash index.
+        index: u64,
+        /// Why.
+        why: String,
+    },
+    /// Asked for a proof that cannot exist.
+    #[error("{0}")]
+    BadRequest(String),
+    /// tlog refused.
+    #[error("merkle: {0}")]
+    Tlog(String),
+}
+
+/// Reads stored hashes from a store, with an in-memory overlay on top.
+pub struct StoreHashes<'a> {
+    store: &'a dyn Store,
+    overlay: Option<&'a HashMap<u64, Hash>>,
+}
+
+impl<'a> StoreHashes<'a> {
+    /// Hashes from `store` only.
+    pub fn new(store: &'a dyn Store) -> Self {
+        StoreHashes { store, overlay: None }
+    }
+    /// Hashes from `overlay` first, then `store`.
+    pub fn with_overlay(store: &'a dyn Store, overlay: &'a HashMap<u64, Hash>) -> Self {
+        StoreHashes {
+            store,
+            overlay: Some(overlay),
+        }
+    }
+}
+
+impl HashReader for StoreHashes<'_> {
+    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, tlog_tiles::Error> {
+        let mut out = Vec::with_capacity(indexes.len());
+        for &i in indexes {
+            if let Some(h) = self.overlay.and_then(|o| o.get(&i)) {
+                out.push(*h);
+                continue;
+            }
+            let v = self
+                .store
+                .get(&hash_key(i))
+                .map_err(|e| tlog_tiles::Error::InvalidInput(format!("hash {i}: {e}")))?;
+            let arr: [u8; 32] = v
+                .as_deref()
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| tlog_tiles::Error::InvalidInput(format!("hash {i} missing or not 32 bytes")))?;
+            out.push(Hash(arr));
+        }
+        Ok(out)
+    }
+}
+
+/// The stored hashes that entry `n` with leaf hash `leaf` adds, as
+/// (stored-hash index, hash) pairs.
+///
+/// # Errors
+/// An earlier hash could not be read.
+pub fn hashes_for_leaf<R: HashReader>(n: u64, leaf: Digest, r: &R) -> Result<Vec<(u64, Hash)>, MerkleError> {
+    let hs = tlog_tiles::stored_hashes_for_record_hash(n, leaf.into(), r).map_err(tlog_err)?;
+    let start = tlog_tiles::stored_hash_index(0, n);
+    Ok(hs.into_iter().enumerate().map(|(i, h)| (start + i as u64, h)).collect())
+}
+
+/// The root of the tree of the first `size` entries.
+///
+/// # Errors
+/// A stored hash could not be read.
+pub fn root<R: HashReader>(size: u64, r: &R) -> Result<Digest, MerkleError> {
+    tlog_tiles::tree_hash(size, r).map(Digest::from).map_err(tlog_err)
+}
+
+/// The inclusion proof of entry `seq` in the tree of size `size` (RFC 6962
+/// audit path, leaf's sibling first).
+///
+/// # Errors
+/// `seq >= size`, or a hash could not be read.
+pub fn inclusion_proof<R: HashReader>(seq: u64, size: u64, r: &R) -> Result<Vec<Digest>, MerkleError> {
+    if seq >= size {
+        return Err(MerkleError::BadRequest(format!(
+            "entry {seq} is not in a tree of size {size}"
+        )));
+    }
+    let p = tlog_tiles::prove_record(size, seq, r).map_err(tlog_err)?;
+    Ok(p.into_iter().map(Digest::from).collect())
+}
+
+/// The consistency proof from size `from` to size `to` (RFC 6962).
+///
+/// # Errors
+/// `from` is 0 or greater than `to`, or a hash could not be read.
+pub fn consistency_proof<R: HashReader>(from: u64, to: u64, r: &R) -> Result<Vec<Digest>, MerkleError> {
+    if from == 0 || from > to {
+        return Err(MerkleError::BadRequest(format!(
+            "no consistency proof from size {from} to size {to}: need 1 <= from <= to"
+        )));
+    }
+    let p = tlog_tiles::prove_tree(to, from, r).map_err(tlog_err)?;
+    Ok(p.into_iter().map(Digest::from).collect())
+}
+
+/// Checks an inclusion proof.
+pub fn check_inclusion(proof: &[Digest], size: u64, root: Digest, seq: u64, leaf: Digest) -> bool {
+    let p: Vec<Hash> = proof.iter().map(|d| (*d).into()).collect();
+    seq < size && tlog_tiles::check_record(&p, size, root.into(), seq, leaf.into()).is_ok()
+}
+
+/// Checks a consistency proof between two roots.
+pub fn check_consistency(proof: &[Digest], from: u64, from_root: Digest, to: u64, to_root: Digest) -> bool {
+    if from == 0 || from > to {
+        return false;
+    }
+    if from == to {
+        return proof.is_empty() && from_root == to_root;
+    }
+    let p: Vec<Hash> = proof.iter().map(|d| (*d).into()).collect();
+    tlog_tiles::check_tree(&p, to, to_root.into(), from, from_root.into()).is_ok()
+}
+
+fn tlog_err(e: tlog_tiles::Error) -> MerkleError {
+    MerkleError::Tlog(e.to_string())
+}
+
+/// A root computed incrementally from leaf hashes in order, keeping only
+/// O(log n) hashes: how a verifier recomputes the tree without storing it.
+#[derive(Debug, Default, Clone)]
+pub struct CompactRange {
+    /// Roots of perfect subtrees, largest first, with their sizes.
+    peaks: Vec<(u64, Digest)>,
+    size: u64,
+}
+
+impl CompactRange {
+    /// An empty tree.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends a leaf hash.
+    pub fn push(&mut self, leaf: Digest) {
+        let mut node = (1u64, leaf);
+        while let Some(&(sz, h)) = self.peaks.last() {
+            if sz != node.0 {
+                break;
+            }
+            self.peaks.pop();
+            node = (sz * 2, Digest::from(tlog_tiles::node_hash(h.into(), node.1.into())));
+        }
+        self.peaks.push(node);
+        self.size += 1;
+    }
+
+    /// Number of leaves.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The RFC 6962 root of the leaves pushed so far.
+    pub fn root(&self) -> Digest {
+        let mut it = self.peaks.iter().rev();
+        let Some(&(_, mut acc)) = it.next() else {
+            return Digest::from(tlog_tiles::EMPTY_HASH);
+        };
+        for &(_, h) in it {
+            acc = Digest::from(tlog_tiles::node_hash(h.into(), acc.into()));
+        }
+        acc
+    }
+}

@@ -1,0 +1,127 @@
+//! Key layout in the single ordered keyspace.
+//!
+//! Everything lives in one sled tree so that one append (or one group of
+//! appends) is a single atomic batch:
+//!
+//! | key | value |
+//! |---|---|
+//! | `E` seq(u64 BE) | bincode [`crate::entry::StoredEntry`] |
+//! | `H` index(u64 BE) | 32-byte tree hash at tlog stored-hash index |
+//! | `B` body_hash(32) | seq (u64 BE) |
+//! | `C` len(u32 BE) case seq | empty: case index |
+//! | `S` len(u32 BE) subject seq | empty: subject index |
+//! | `K` len(u32 BE) kind seq | empty: kind index |
+//! | `G` public_key(32) seq | empty: signer index |
+//! | `T` recorded_at_ms(i64 BE, sign bit flipped) seq | empty: time index |
+//! | `M` name | metadata: `Msize`, `Mcheckpoint`, `Morigin` |
+
+/// Entry key.
+pub fn entry_key(seq: u64) -> Vec<u8> {
+    prefixed(b'E', &seq.to_be_bytes())
+}
+/// Stored tree hash key.
+pub fn hash_key(index: u64) -> Vec<u8> {
+    prefixed(b'H', &index.to_be_bytes())
+}
+/// Body-hash index key.
+pub fn body_key(h: &[u8; 32]) -> Vec<u8> {
+    prefixed(b'B', h)
+}
+/// Metadata key.
+pub fn meta_key(name: &str) -> Vec<u8> {
+    prefixed(b'M', name.as_bytes())
+}
+
+/// A secondary index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    /// By case id.
+    Case,
+    /// By subject.
+    Subject,
+    /// By kind.
+    Kind,
+    /// By signer public key (32 raw bytes).
+    Signer,
+    /// By recorded-at time.
+    Time,
+}
+
+impl Index {
+    fn tag(self) -> u8 {
+        match self {
+            Index::Case => b'C',
+            Index::Subject => b'S',
+            Index::Kind => b'K',
+            Index::Signer => b'G',
+            Index::Time => b'T',
+        }
+    }
+
+    /// The prefix shared by every key of `value` in this index.
+    pub fn prefix(self, value: &[u8]) -> Vec<u8> {
+        let mut k = vec![self.tag()];
+        match self {
+            Index::Signer | Index::Time => {}
+            _ => k.extend_from_slice(&(value.len() as u32).to_be_bytes()),
+        }
+        k.extend_from_slice(value);
+        k
+    }
+
+    /// The index key of `value` for entry `seq`.
+    pub fn key(self, value: &[u8], seq: u64) -> Vec<u8> {
+        let mut k = self.prefix(value);
+        k.extend_from_slice(&seq.to_be_bytes());
+        k
+    }
+
+    /// The sequence number at the end of an index key.
+    pub fn seq_of(key: &[u8]) -> Option<u64> {
+        let tail: [u8; 8] = key.get(key.len().checked_sub(8)?..)?.try_into().ok()?;
+        Some(u64::from_be_bytes(tail))
+    }
+}
+
+/// Time index value: i64 ms with the sign bit flipped so byte order is time order.
+pub fn time_bytes(ms: i64) -> [u8; 8] {
+    ((ms as u64) ^ (1 << 63)).to_be_bytes()
+}
+
+/// The smallest key greater than every key starting with `prefix`.
+pub fn prefix_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    vec![0xff; prefix.len() + 1]
+}
+
+fn prefixed(tag: u8, rest: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(1 + rest.len());
+    k.push(tag);
+    k.extend_from_slice(rest);
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_prefix_never_matches_a_longer_case() {
+        let a = Index::Case.key(b"ab", 1);
+        assert!(!a.starts_with(&Index::Case.prefix(b"a")));
+        assert!(a.starts_with(&Index::Case.prefix(b"ab")));
+        assert_eq!(Index::seq_of(&a), Some(1));
+    }
+
+    #[test]
+    fn time_order_is_byte_order() {
+        assert!(time_bytes(-5) < time_bytes(0));
+        assert!(time_bytes(1) < time_bytes(2));
+    }
+}

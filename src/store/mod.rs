@@ -1,0 +1,66 @@
+//! Storage behind a small trait.
+//!
+//! The ledger needs four things from storage: read a key, scan a key range in
+//! order, and commit a batch of writes atomically and durably, and say how many
+//! bytes it occupies. [`MemoryStore`] serves tests and the offline verifier's
+//! scratch space; [`SledStore`] is the real one.
+
+mod layout;
+mod memory;
+mod sled_store;
+
+pub use layout::*;
+pub use memory::MemoryStore;
+pub use sled_store::SledStore;
+
+/// A storage failure. Once a commit fails the ledger halts: it never carries on
+/// in an unknown state.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// I/O failure, e.g. a full disk.
+    #[error("storage I/O failed: {0}")]
+    Io(String),
+    /// The store reported corruption.
+    #[error("storage is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        StoreError::Io(e.to_string())
+    }
+}
+
+/// A list of key/value writes committed together.
+pub type WriteBatch = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// A key/value pair read from a scan.
+pub type Pair = (Vec<u8>, Vec<u8>);
+
+/// Ordered key/value storage.
+pub trait Store: Send + Sync + 'static {
+    /// The value at `key`.
+    ///
+    /// # Errors
+    /// I/O or corruption.
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Up to `limit` pairs with `start <= key < end`, ascending (or descending
+    /// when `reverse`).
+    ///
+    /// # Errors
+    /// I/O or corruption.
+    fn scan(&self, start: &[u8], end: &[u8], reverse: bool, limit: usize) -> Result<Vec<Pair>, StoreError>;
+
+    /// Writes every pair atomically. When this returns `Ok`, every byte is on
+    /// stable storage (see docs/durability.md).
+    ///
+    /// # Errors
+    /// I/O failure; the caller must then stop acknowledging writes.
+    fn commit(&self, batch: WriteBatch) -> Result<(), StoreError>;
+
+    /// Bytes the store occupies on disk, where that is meaningful.
+    fn disk_bytes(&self) -> Option<u64> {
+        None
+    }
+}
