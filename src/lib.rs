@@ -11,11 +11,14 @@
 //! This crate's core knows nothing of HTTP or the command line: `api` and the
 //! binary are thin layers over [`Ledger`].
 
+pub mod builders;
 pub mod canonical_json;
+pub mod certify;
 pub mod checkpoint;
 pub mod codec;
 pub mod entry;
 pub mod error;
+pub mod export;
 pub mod hash;
 pub mod ids;
 pub mod keys;
@@ -25,5 +28,6 @@ pub mod policy;
 pub mod registry;
 pub mod statement;
 pub mod store;
+pub mod verify;
 
 pub use ledger::{Ledger, LedgerConfig, Receipt};

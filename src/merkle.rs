@@ -158,6 +158,14 @@ impl CompactRange {
 
     /// Appends a leaf hash.
     pub fn push(&mut self, leaf: Digest) {
+        self.push_nodes(leaf);
+    }
+
+    /// Appends a leaf hash and returns the hashes it completes: the leaf, then
+    /// each perfect subtree it closes, bottom up. These are exactly the hashes
+    /// tlog stores for the leaf, in stored-hash-index order.
+    pub fn push_nodes(&mut self, leaf: Digest) -> Vec<Digest> {
+        let mut made = vec![leaf];
         let mut node = (1u64, leaf);
         while let Some(&(sz, h)) = self.peaks.last() {
             if sz != node.0 {
@@ -165,9 +173,11 @@ impl CompactRange {
             }
             self.peaks.pop();
             node = (sz * 2, Digest::from(tlog_tiles::node_hash(h.into(), node.1.into())));
+            made.push(node.1);
         }
         self.peaks.push(node);
         self.size += 1;
+        made
     }
 
     /// Number of leaves.

@@ -28,6 +28,14 @@ use parking_lot::{Mutex, RwLock};
 use serde::Serialize;
 use std::sync::Arc;
 
+/// The committed size recorded in `store` (0 for an empty store).
+///
+/// # Errors
+/// The stored size is unreadable.
+pub fn stored_size_of(store: &dyn Store) -> Result<u64, String> {
+    open::stored_size(store).map_err(|e| e.to_string())
+}
+
 /// What the ledger needs to open.
 pub struct LedgerConfig {
     /// The ledger's name: origin line of its checkpoints, bound into every signature.
@@ -224,6 +232,16 @@ impl Ledger {
             )));
         }
         Ok(())
+    }
+
+    /// Replays and checks the whole stored ledger (see [`crate::verify`]).
+    pub fn verify_full(&self, progress: &dyn Fn(u64, u64)) -> crate::verify::VerifyReport {
+        let trust = crate::verify::Trust {
+            origin: self.origin().to_string(),
+            verifier_key: self.verifier_key(),
+            roots: None,
+        };
+        crate::verify::verify_store(self.store(), trust, progress)
     }
 
     /// Stops the writer after it has committed everything already submitted.

@@ -1,0 +1,348 @@
+//! Full verification: replay the ledger and check everything.
+//!
+//! The same [`Replay`] runs over a store on disk ([`verify_store`]) and over a
+//! downloaded export ([`crate::export`]): it recomputes every body hash, chain
+//! link, leaf and stored tree hash, the root, every signature (batch
+//! verification on all cores) and every registry rule, then checks the
+//! checkpoint against the pinned verifier key. It stops at the first problem
+//! and names the entry and what is wrong.
+
+mod report;
+mod sigs;
+
+pub use report::{Problem, ProblemKind, VerifyReport};
+pub use sigs::r_is_acceptable;
+
+use crate::checkpoint::verify_checkpoint;
+use crate::entry::StoredEntry;
+use crate::hash::{body_hash, Digest};
+use crate::keys::PublicKey;
+use crate::merkle::CompactRange;
+use crate::registry::Registry;
+use crate::statement::{signing_message, Statement};
+use crate::store::{hash_key, Store};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// What the verifier trusts: nothing from the server but these.
+#[derive(Debug, Clone)]
+pub struct Trust {
+    /// The ledger's origin.
+    pub origin: String,
+    /// The pinned checkpoint verifier key (`origin+hash+base64`).
+    pub verifier_key: String,
+    /// Pinned root authority keys; if given, genesis must name exactly these.
+    pub roots: Option<BTreeSet<PublicKey>>,
+}
+
+/// Replays entries in order, chunk by chunk.
+pub struct Replay<'a> {
+    trust: Trust,
+    registry: Registry,
+    tree: CompactRange,
+    prev: Digest,
+    last_time: i64,
+    signatures: u64,
+    store_hashes: Option<&'a dyn Store>,
+    /// Root at each size a caller wants to compare (e.g. an old checkpoint).
+    roots_at: Vec<(u64, Option<Digest>)>,
+}
+
+fn problem(seq: Option<u64>, kind: ProblemKind, detail: impl Into<String>) -> Problem {
+    Problem {
+        seq,
+        kind,
+        detail: detail.into(),
+    }
+}
+
+/// Per-entry work done in parallel.
+struct Prepared {
+    seq: u64,
+    entry: StoredEntry,
+    leaf_hash: Digest,
+    statement: Option<Statement>,
+}
+
+impl<'a> Replay<'a> {
+    /// A replay from entry 0. With `store_hashes`, stored tree hashes are checked too.
+    pub fn new(trust: Trust, store_hashes: Option<&'a dyn Store>) -> Self {
+        let registry = Registry::new(&trust.origin);
+        Replay {
+            trust,
+            registry,
+            tree: CompactRange::new(),
+            prev: Digest::ZERO,
+            last_time: i64::MIN,
+            signatures: 0,
+            store_hashes,
+            roots_at: Vec::new(),
+        }
+    }
+
+    /// Also record the root when the replay reaches `size`.
+    pub fn want_root_at(&mut self, size: u64) {
+        self.roots_at.push((size, if size == 0 { Some(self.tree.root()) } else { None }));
+    }
+
+    /// The recorded root at `size`, if reached.
+    pub fn root_at(&self, size: u64) -> Option<Digest> {
+        self.roots_at.iter().find(|(s, _)| *s == size).and_then(|(_, r)| *r)
+    }
+
+    /// Entries replayed.
+    pub fn size(&self) -> u64 {
+        self.tree.size()
+    }
+
+    /// Signatures checked.
+    pub fn signatures(&self) -> u64 {
+        self.signatures
+    }
+
+    /// The root of everything replayed.
+    pub fn root(&self) -> Digest {
+        self.tree.root()
+    }
+
+    /// Replays the next chunk: `(position, stored bytes)` in order.
+    ///
+    /// # Errors
+    /// The first problem in the chunk.
+    pub fn feed(&mut self, chunk: Vec<(u64, Vec<u8>)>) -> Result<(), Problem> {
+        let origin = self.trust.origin.clone();
+        let prepared: Vec<Result<Prepared, Problem>> = chunk
+            .into_par_iter()
+            .map(|(seq, bytes)| prepare(seq, &bytes))
+            .collect();
+        let mut ok = Vec::with_capacity(prepared.len());
+        let mut first_err = None;
+        for p in prepared {
+            match p {
+                Ok(p) => ok.push(p),
+                Err(e) => {
+                    first_err = Some(e);
+                    break;
+                }
+            }
+        }
+        // Signatures of everything before the first decode problem, in parallel.
+        let jobs: Vec<sigs::SigJob> = ok
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| {
+                let msg = Arc::new(signing_message(&origin, &p.entry.leaf.body_hash));
+                p.entry.leaf.signatures.iter().map(move |s| sigs::SigJob {
+                    entry: i,
+                    key: s.public_key,
+                    sig: s.signature,
+                    msg: msg.clone(),
+                })
+            })
+            .collect();
+        let bad_sig = sigs::first_bad(&jobs);
+        for (i, p) in ok.into_iter().enumerate() {
+            if bad_sig == Some(i) {
+                return Err(problem(
+                    Some(p.seq),
+                    ProblemKind::BadSignature,
+                    format!("a signature does not verify over body hash {} for ledger {origin:?}", p.entry.leaf.body_hash),
+                ));
+            }
+            self.signatures += p.entry.leaf.signatures.len() as u64;
+            self.sequential(p)?;
+        }
+        match first_err {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// The checks that depend on order.
+    fn sequential(&mut self, p: Prepared) -> Result<(), Problem> {
+        let seq = p.seq;
+        let leaf = &p.entry.leaf;
+        let at = Some(seq);
+        if leaf.seq != seq {
+            return Err(problem(at, ProblemKind::SequenceMismatch, format!("stored at position {seq} but says it is entry {}", leaf.seq)));
+        }
+        if leaf.prev != self.prev {
+            return Err(problem(at, ProblemKind::ChainBroken, format!("prev is {} but entry {}'s leaf hash is {}", leaf.prev, seq.wrapping_sub(1), self.prev)));
+        }
+        if leaf.recorded_at_ms < self.last_time {
+            return Err(problem(at, ProblemKind::TimeReversed, format!("recorded at {} ms, before the previous entry ({} ms)", leaf.recorded_at_ms, self.last_time)));
+        }
+        let signers: Vec<PublicKey> = leaf.signatures.iter().map(|s| s.public_key).collect();
+        match &p.statement {
+            Some(s) => {
+                if seq == 0 {
+                    self.check_pinned_roots(s)?;
+                }
+                self.registry
+                    .admit(seq, leaf.recorded_at_ms, s, &signers)
+                    .map_err(|e| problem(at, ProblemKind::Registry, e.to_string()))?;
+            }
+            None => {
+                return Err(problem(at, ProblemKind::BodyInvalid, "body is withheld; a full verification needs every body"));
+            }
+        }
+        let new_nodes = self.tree.push_nodes(p.leaf_hash);
+        if let Some(store) = self.store_hashes {
+            let start = tlog_tiles::stored_hash_index(0, seq);
+            for (i, h) in new_nodes.iter().enumerate() {
+                let idx = start + i as u64;
+                let stored = store
+                    .get(&hash_key(idx))
+                    .map_err(|e| problem(at, ProblemKind::Storage, e.to_string()))?;
+                if stored.as_deref() != Some(&h.0[..]) {
+                    return Err(problem(at, ProblemKind::TreeHashMismatch, format!("stored tree hash {idx} (level {i}) differs from the recomputed {h}")));
+                }
+            }
+        }
+        self.prev = p.leaf_hash;
+        self.last_time = leaf.recorded_at_ms;
+        let size = self.tree.size();
+        if self.roots_at.iter().any(|(s, _)| *s == size) {
+            let r = self.tree.root();
+            for slot in self.roots_at.iter_mut().filter(|(s, _)| *s == size) {
+                slot.1 = Some(r);
+            }
+        }
+        Ok(())
+    }
+
+    fn check_pinned_roots(&self, s: &Statement) -> Result<(), Problem> {
+        let Some(pinned) = &self.trust.roots else { return Ok(()) };
+        let g: crate::registry::GenesisPayload = serde_json::from_value(s.payload.clone())
+            .map_err(|e| problem(Some(0), ProblemKind::Registry, format!("genesis payload: {e}")))?;
+        let named: BTreeSet<PublicKey> = g.roots.iter().map(|r| r.public_key).collect();
+        if &named != pinned {
+            return Err(problem(Some(0), ProblemKind::UntrustedRoots, "the genesis entry names root keys other than the pinned ones"));
+        }
+        Ok(())
+    }
+
+    /// Checks a signed checkpoint against the replayed tree; `size` entries must
+    /// have been replayed (or the root at its size recorded).
+    ///
+    /// # Errors
+    /// A bad signature, a wrong origin, or a root that differs.
+    pub fn check_checkpoint(&self, note: &str) -> Result<u64, Problem> {
+        let cp = verify_checkpoint(note, &self.trust.verifier_key)
+            .map_err(|e| problem(None, ProblemKind::Checkpoint, e.to_string()))?;
+        if cp.size > self.size() {
+            return Err(problem(None, ProblemKind::Missing, format!("the checkpoint covers {} entries but only {} were found", cp.size, self.size())));
+        }
+        let root = if cp.size == self.size() { Some(self.root()) } else { self.root_at(cp.size) };
+        match root {
+            Some(r) if r == cp.root => Ok(cp.size),
+            Some(r) => Err(problem(None, ProblemKind::RootMismatch, format!("checkpoint of size {} has root {} but the entries give {r}", cp.size, cp.root))),
+            None => Err(problem(None, ProblemKind::Checkpoint, format!("no root was recorded at size {}", cp.size))),
+        }
+    }
+}
+
+fn prepare(seq: u64, bytes: &[u8]) -> Result<Prepared, Problem> {
+    let at = Some(seq);
+    let entry = StoredEntry::decode(bytes).map_err(|e| problem(at, ProblemKind::Undecodable, format!("stored entry does not decode: {e}")))?;
+    let statement = match &entry.body {
+        None => None,
+        Some(b) => {
+            let h = body_hash(b);
+            if h != entry.leaf.body_hash {
+                return Err(problem(at, ProblemKind::BodyHashMismatch, format!("body hashes to {h} but the leaf says {}", entry.leaf.body_hash)));
+            }
+            Some(Statement::from_body_bytes(b).map_err(|e| problem(at, ProblemKind::BodyInvalid, e.to_string()))?)
+        }
+    };
+    let leaf_hash = entry.leaf.hash();
+    Ok(Prepared {
+        seq,
+        entry,
+        leaf_hash,
+        statement,
+    })
+}
+
+/// How many entries a replay reads at a time.
+pub const CHUNK: u64 = 4096;
+
+/// Verifies the ledger stored in `store`.
+pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)) -> VerifyReport {
+    let started = std::time::Instant::now();
+    let mut replay = Replay::new(trust, Some(store));
+    let result = (|| -> Result<(u64, Option<u64>), Problem> {
+        // The checkpoint first: commits are atomic, so every entry it covers is
+        // there even if appends continue while we read.
+        let note = store
+            .get(&crate::store::meta_key("checkpoint"))
+            .map_err(|e| problem(None, ProblemKind::Storage, e.to_string()))?
+            .map(|n| String::from_utf8_lossy(&n).into_owned());
+        if let Some(n) = &note {
+            let cp = verify_checkpoint(n, &replay.trust.verifier_key)
+                .map_err(|e| problem(None, ProblemKind::Checkpoint, e.to_string()))?;
+            replay.want_root_at(cp.size);
+        }
+        let size = crate::ledger::stored_size_of(store).map_err(|e| problem(None, ProblemKind::Storage, e))?;
+        let mut next = 0u64;
+        while next < size {
+            let end = (next + CHUNK).min(size);
+            let rows = store
+                .scan(&crate::store::entry_key(next), &crate::store::entry_key(end), false, CHUNK as usize)
+                .map_err(|e| problem(Some(next), ProblemKind::Storage, e.to_string()))?;
+            let mut chunk = Vec::with_capacity(rows.len());
+            let mut missing = None;
+            for (i, (k, v)) in rows.into_iter().enumerate() {
+                let want = next + i as u64;
+                if k != crate::store::entry_key(want) {
+                    missing = Some(want);
+                    break;
+                }
+                chunk.push((want, v));
+            }
+            let got = chunk.len() as u64;
+            replay.feed(chunk)?;
+            if got < end - next {
+                let want = missing.unwrap_or(next + got);
+                return Err(problem(Some(want), ProblemKind::Missing, format!("entry {want} is missing from the store (tree size is {size})")));
+            }
+            next = end;
+            progress(next, size);
+        }
+        let cp_size = match note {
+            Some(n) => Some(replay.check_checkpoint(&n)?),
+            None if size == 0 => None,
+            None => return Err(problem(None, ProblemKind::Checkpoint, "the store holds entries but no checkpoint")),
+        };
+        Ok((size, cp_size))
+    })();
+    report(&replay, result, started)
+}
+
+/// Builds the report from a replay's outcome.
+pub fn report(replay: &Replay<'_>, result: Result<(u64, Option<u64>), Problem>, started: std::time::Instant) -> VerifyReport {
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    match result {
+        Ok((size, cp)) => VerifyReport {
+            ok: true,
+            entries: replay.size(),
+            signatures: replay.signatures(),
+            tree_size: size,
+            root: Some(replay.root().to_hex()),
+            checkpoint_size: cp,
+            problem: None,
+            elapsed_ms,
+        },
+        Err(p) => VerifyReport {
+            ok: false,
+            entries: replay.size(),
+            signatures: replay.signatures(),
+            tree_size: replay.size(),
+            root: None,
+            checkpoint_size: None,
+            problem: Some(p),
+            elapsed_ms,
+        },
+    }
+}
