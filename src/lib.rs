@@ -25,6 +25,7 @@ pub mod keys;
 pub mod ledger;
 pub mod merkle;
 pub mod policy;
+pub mod records;
 pub mod registry;
 pub mod statement;
 pub mod store;

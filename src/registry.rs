@@ -181,6 +181,9 @@ pub enum RegistryError {
         /// Its role.
         role: String,
     },
+    /// An entry with no signature at all.
+    #[error("entry has no signature; every entry is certified by at least one key")]
+    Unsigned,
     /// The ledger has no genesis yet, or a second genesis was attempted.
     #[error("{0}")]
     Sequence(String),
@@ -249,12 +252,20 @@ impl Registry {
             k.kinds.iter().any(|x| x.as_str() == kind)
         };
         if !in_scope {
-            return KeyStatus::OutOfScope { kind: kind.to_string() };
+            return KeyStatus::OutOfScope {
+                kind: kind.to_string(),
+            };
         }
         KeyStatus::Active
     }
 
-    fn require_active(&self, pk: &PublicKey, kind: &str, seq: Seq, at_ms: i64) -> Result<&KeyRecord, RegistryError> {
+    fn require_active(
+        &self,
+        pk: &PublicKey,
+        kind: &str,
+        seq: Seq,
+        at_ms: i64,
+    ) -> Result<&KeyRecord, RegistryError> {
         match self.status(pk, kind, seq, at_ms) {
             KeyStatus::Active => self.keys.get(pk).ok_or(RegistryError::UnknownKey(*pk)),
             KeyStatus::Unknown => Err(RegistryError::UnknownKey(*pk)),
@@ -287,8 +298,17 @@ impl Registry {
     ///
     /// # Errors
     /// The first rule broken; the registry is unchanged.
-    pub fn admit(&mut self, seq: Seq, at_ms: i64, s: &Statement, signers: &[PublicKey]) -> Result<(), RegistryError> {
+    pub fn admit(
+        &mut self,
+        seq: Seq,
+        at_ms: i64,
+        s: &Statement,
+        signers: &[PublicKey],
+    ) -> Result<(), RegistryError> {
         let kind = s.kind.as_str();
+        if signers.is_empty() {
+            return Err(RegistryError::Unsigned);
+        }
         if seq == 0 && kind != core_kinds::GENESIS {
             return Err(RegistryError::Sequence(format!(
                 "the ledger is empty: its first entry must be a genesis entry, not {kind}"
@@ -307,7 +327,12 @@ impl Registry {
         }
     }
 
-    fn genesis(&mut self, seq: Seq, s: &Statement, signers: &[PublicKey]) -> Result<(), RegistryError> {
+    fn genesis(
+        &mut self,
+        seq: Seq,
+        s: &Statement,
+        signers: &[PublicKey],
+    ) -> Result<(), RegistryError> {
         if seq != 0 {
             return Err(RegistryError::Sequence(format!(
                 "a genesis entry must be entry 0; this ledger already has {seq} entries"
@@ -317,12 +342,19 @@ impl Registry {
         if g.origin != self.origin {
             return Err(FieldError::new(
                 "statement.payload.origin",
-                format!("is {:?} but this ledger's origin is {:?}", g.origin, self.origin),
+                format!(
+                    "is {:?} but this ledger's origin is {:?}",
+                    g.origin, self.origin
+                ),
             )
             .into());
         }
         if g.roots.is_empty() {
-            return Err(FieldError::new("statement.payload.roots", "must name at least one root authority").into());
+            return Err(FieldError::new(
+                "statement.payload.roots",
+                "must name at least one root authority",
+            )
+            .into());
         }
         let roots: BTreeSet<PublicKey> = g.roots.iter().map(|r| r.public_key).collect();
         if roots.len() != g.roots.len() {
@@ -354,7 +386,13 @@ impl Registry {
         Ok(())
     }
 
-    fn enrol(&mut self, seq: Seq, at_ms: i64, s: &Statement, signers: &[PublicKey]) -> Result<(), RegistryError> {
+    fn enrol(
+        &mut self,
+        seq: Seq,
+        at_ms: i64,
+        s: &Statement,
+        signers: &[PublicKey],
+    ) -> Result<(), RegistryError> {
         let e: EnrolmentPayload = parse(s)?;
         if let Some(k) = e.kinds.iter().find(|k| k.is_core()) {
             return Err(FieldError::new(
@@ -364,7 +402,9 @@ impl Registry {
             .into());
         }
         if e.valid_until.is_some_and(|u| u < e.valid_from) {
-            return Err(FieldError::new("statement.payload.valid_until", "is before valid_from").into());
+            return Err(
+                FieldError::new("statement.payload.valid_until", "is before valid_from").into(),
+            );
         }
         if self.keys.contains_key(&e.public_key) {
             return Err(RegistryError::Conflict(format!(
@@ -403,10 +443,19 @@ impl Registry {
         Ok(())
     }
 
-    fn revoke(&mut self, seq: Seq, at_ms: i64, s: &Statement, signers: &[PublicKey]) -> Result<(), RegistryError> {
+    fn revoke(
+        &mut self,
+        seq: Seq,
+        at_ms: i64,
+        s: &Statement,
+        signers: &[PublicKey],
+    ) -> Result<(), RegistryError> {
         let r: RevocationPayload = parse(s)?;
         let Some(target) = self.keys.get(&r.public_key) else {
-            return Err(RegistryError::Conflict(format!("key {} is not enrolled", r.public_key)));
+            return Err(RegistryError::Conflict(format!(
+                "key {} is not enrolled",
+                r.public_key
+            )));
         };
         if let Some(prev) = &target.revoked {
             return Err(RegistryError::Conflict(format!(

@@ -1,0 +1,89 @@
+//! Concurrency and crash safety.
+
+mod common;
+
+use common::*;
+use std::collections::HashSet;
+use std::io::BufRead;
+use std::sync::Arc;
+use tiezheng::store::SledStore;
+
+#[test]
+fn many_threads_appending_at_once_get_contiguous_numbers_and_one_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sled(dir.path());
+    let base = f.ledger.size();
+    let officer = Arc::new(f.officer);
+    let threads: Vec<_> = (0..16u64)
+        .map(|t| {
+            let (ledger, officer) = (f.ledger.clone(), officer.clone());
+            std::thread::spawn(move || {
+                (0..50u64)
+                    .map(|i| {
+                        ledger
+                            .append(&signed(&penalty(t * 1000 + i), &[&officer]))
+                            .unwrap()
+                            .seq
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut seqs: Vec<u64> = threads
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    seqs.sort_unstable();
+    assert_eq!(seqs, (base..base + 800).collect::<Vec<_>>());
+    let r = f.ledger.verify_full(&|_, _| {});
+    assert!(r.ok, "{:?}", r.problem);
+    // Group commit: concurrent appends shared commits (and so fsyncs).
+    let m = f.ledger.metrics();
+    let commits = m.commits.load(std::sync::atomic::Ordering::Relaxed);
+    let appended = m.appended.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        commits < appended,
+        "{commits} commits for {appended} appends"
+    );
+}
+
+#[test]
+fn every_acknowledged_entry_survives_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tiezheng-stress"))
+        .args([dir.path().to_str().unwrap(), "8", "100000"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut acked = Vec::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        let parts: Vec<&str> = line.split(' ').collect();
+        assert_eq!(parts[0], "ack");
+        acked.push((parts[1].parse::<u64>().unwrap(), parts[2].to_string()));
+        if acked.len() == 1500 {
+            child.kill().unwrap(); // SIGKILL, in the middle of concurrent appends
+            break;
+        }
+    }
+    child.wait().unwrap();
+    let cp = tiezheng::keys::Keypair::read(&dir.path().join("checkpoint.key")).unwrap();
+    let store = Arc::new(SledStore::open(&dir.path().join("store")).unwrap());
+    let ledger = tiezheng::Ledger::open(
+        store,
+        tiezheng::LedgerConfig {
+            origin: "tiezheng.test/stress".into(),
+            checkpoint_key: cp,
+            policy: Arc::new(tiezheng::policy::AnyKind),
+        },
+    )
+    .unwrap();
+    let present: HashSet<u64> = (0..ledger.size()).collect();
+    for (seq, body) in &acked {
+        assert!(present.contains(seq), "acknowledged entry {seq} is gone");
+        assert_eq!(&ledger.entry(*seq).unwrap().body_hash.to_hex(), body);
+    }
+    let r = ledger.verify_full(&|_, _| {});
+    assert!(r.ok, "{:?}", r.problem);
+}

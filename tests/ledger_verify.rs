@@ -1,0 +1,267 @@
+//! Full verification: a clean ledger passes; every kind of tampering with the
+//! store (done through sled's own API, so sled sees nothing wrong) is found
+//! and the first bad entry named.
+
+mod common;
+
+use common::*;
+use std::sync::Arc;
+use tiezheng::entry::StoredEntry;
+use tiezheng::store::{entry_key, meta_key, SledStore};
+use tiezheng::verify::ProblemKind;
+
+/// A sled ledger of `n` penalties, closed; returns the directory and the
+/// checkpoint seed to reopen it.
+fn closed_ledger(n: u64) -> (tempfile::TempDir, [u8; 32]) {
+    let dir = tempfile::tempdir().unwrap();
+    let f = sled(dir.path());
+    for i in 0..n {
+        f.ledger
+            .append(&signed(&penalty(i), &[&f.officer]))
+            .unwrap();
+    }
+    let report = f.ledger.verify_full(&|_, _| {});
+    assert!(report.ok, "{:?}", report.problem);
+    f.ledger.shutdown();
+    (dir, f.checkpoint_seed)
+}
+
+/// Rewrites entry `seq` through sled's API, then verifies.
+fn tamper(seq: u64, edit: impl FnOnce(&mut StoredEntry)) -> tiezheng::verify::VerifyReport {
+    let (dir, seed) = closed_ledger(20);
+    {
+        let store = SledStore::open(dir.path()).unwrap();
+        let key = entry_key(seq);
+        let mut e = StoredEntry::decode(&store.tree().get(&key).unwrap().unwrap()).unwrap();
+        edit(&mut e);
+        store.tree().insert(key, e.encode()).unwrap();
+        store.tree().flush().unwrap();
+    }
+    let ledger = open(Arc::new(SledStore::open(dir.path()).unwrap()), seed);
+    ledger.verify_full(&|_, _| {})
+}
+
+fn problem(r: &tiezheng::verify::VerifyReport) -> (Option<u64>, ProblemKind) {
+    assert!(!r.ok);
+    let p = r.problem.as_ref().expect("a problem");
+    (p.seq, p.kind)
+}
+
+#[test]
+fn an_untouched_ledger_verifies() {
+    let (dir, seed) = closed_ledger(50);
+    let ledger = open(Arc::new(SledStore::open(dir.path()).unwrap()), seed);
+    let r = ledger.verify_full(&|_, _| {});
+    assert!(r.ok, "{:?}", r.problem);
+    assert_eq!(r.entries, ledger.size());
+    assert_eq!(r.checkpoint_size, Some(ledger.size()));
+    assert_eq!(r.root, Some(ledger.checkpoint().root.to_hex()));
+}
+
+#[test]
+fn a_rewritten_body_is_named() {
+    let r = tamper(9, |e| {
+        let mut s = tiezheng::statement::Statement::from_body_bytes(e.body.as_ref().unwrap())
+            .unwrap()
+            .to_json();
+        s.payload = serde_json::json!({"amount_fen": 1});
+        e.body = Some(
+            tiezheng::statement::Statement::from_json(&s)
+                .unwrap()
+                .body_bytes(),
+        );
+    });
+    assert_eq!(problem(&r), (Some(9), ProblemKind::BodyHashMismatch));
+}
+
+#[test]
+fn a_rewritten_body_with_a_matching_body_hash_breaks_the_signature() {
+    let r = tamper(10, |e| {
+        let mut s = tiezheng::statement::Statement::from_body_bytes(e.body.as_ref().unwrap())
+            .unwrap()
+            .to_json();
+        s.subject = "someone else".into();
+        let b = tiezheng::statement::Statement::from_json(&s)
+            .unwrap()
+            .body_bytes();
+        e.leaf.body_hash = tiezheng::hash::body_hash(&b);
+        e.body = Some(b);
+    });
+    assert_eq!(problem(&r), (Some(10), ProblemKind::BadSignature));
+}
+
+#[test]
+fn a_backdated_recorded_time_is_named() {
+    let r = tamper(12, |e| e.leaf.recorded_at_ms -= 86_400_000);
+    // The leaf hash changes, so either the clock or the stored tree hash catches it first.
+    let (seq, kind) = problem(&r);
+    assert_eq!(seq, Some(12));
+    assert!(
+        matches!(
+            kind,
+            ProblemKind::TimeReversed | ProblemKind::TreeHashMismatch
+        ),
+        "{kind:?}"
+    );
+}
+
+#[test]
+fn a_broken_chain_link_is_named() {
+    let r = tamper(7, |e| e.leaf.prev.0[0] ^= 1);
+    assert_eq!(problem(&r), (Some(7), ProblemKind::ChainBroken));
+}
+
+#[test]
+fn a_dropped_signature_is_named() {
+    let r = tamper(5, |e| e.leaf.signatures.clear());
+    assert_eq!(problem(&r), (Some(5), ProblemKind::Registry));
+}
+
+#[test]
+fn garbage_bytes_are_named_not_a_panic() {
+    let (dir, seed) = closed_ledger(20);
+    {
+        let store = SledStore::open(dir.path()).unwrap();
+        store.tree().insert(entry_key(4), vec![0xde, 0xad]).unwrap();
+        store.tree().flush().unwrap();
+    }
+    // Opening reads only the head and registry entries; verification finds it.
+    let ledger = open(Arc::new(SledStore::open(dir.path()).unwrap()), seed);
+    assert_eq!(
+        problem(&ledger.verify_full(&|_, _| {})),
+        (Some(4), ProblemKind::Undecodable)
+    );
+}
+
+#[test]
+fn a_missing_entry_is_named() {
+    let (dir, seed) = closed_ledger(20);
+    {
+        let store = SledStore::open(dir.path()).unwrap();
+        store.tree().remove(entry_key(15)).unwrap();
+        store.tree().flush().unwrap();
+    }
+    let ledger = open(Arc::new(SledStore::open(dir.path()).unwrap()), seed);
+    assert_eq!(
+        problem(&ledger.verify_full(&|_, _| {})),
+        (Some(15), ProblemKind::Missing)
+    );
+}
+
+#[test]
+fn a_checkpoint_signed_by_another_key_is_refused() {
+    let (dir, _) = closed_ledger(3);
+    // Reopened with another checkpoint key: the stored checkpoint is not ours.
+    let ledger = open(Arc::new(SledStore::open(dir.path()).unwrap()), [9; 32]);
+    let r = ledger.verify_full(&|_, _| {});
+    assert_eq!(problem(&r).1, ProblemKind::Checkpoint);
+}
+
+#[test]
+fn a_swapped_tree_size_is_found() {
+    let (dir, seed) = closed_ledger(20);
+    {
+        let store = SledStore::open(dir.path()).unwrap();
+        store
+            .tree()
+            .insert(meta_key("size"), 40u64.to_be_bytes().to_vec())
+            .unwrap();
+        store.tree().flush().unwrap();
+    }
+    let store: Arc<dyn tiezheng::store::Store> = Arc::new(SledStore::open(dir.path()).unwrap());
+    // The head names an entry that does not exist: opening is refused, not a panic.
+    assert!(tiezheng::Ledger::open(
+        store.clone(),
+        tiezheng::LedgerConfig {
+            origin: ORIGIN.into(),
+            checkpoint_key: tiezheng::keys::Keypair::from_seed(seed),
+            policy: Arc::new(tiezheng::policy::AnyKind),
+        }
+    )
+    .is_err());
+    let trust = tiezheng::verify::Trust {
+        origin: ORIGIN.into(),
+        verifier_key: tiezheng::checkpoint::LedgerSigner::new(
+            ORIGIN,
+            tiezheng::keys::Keypair::from_seed(seed),
+        )
+        .unwrap()
+        .verifier_key(),
+        roots: None,
+    };
+    let r = tiezheng::verify::verify_store(&*store, trust, &|_, _| {});
+    assert_eq!(problem(&r).1, ProblemKind::Missing);
+}
+
+#[test]
+fn an_export_verifies_and_proves_it_extends_an_old_checkpoint() {
+    let f = memory();
+    for i in 0..30 {
+        f.ledger
+            .append(&signed(&penalty(i), &[&f.officer]))
+            .unwrap();
+    }
+    let old = f.ledger.checkpoint().note;
+    for i in 30..45 {
+        f.ledger
+            .append(&signed(&penalty(i), &[&f.officer]))
+            .unwrap();
+    }
+    let bytes: Vec<u8> = tiezheng::export::ExportStream::new(f.ledger.clone())
+        .map(|c| c.unwrap())
+        .flatten()
+        .collect();
+    let trust = tiezheng::verify::Trust {
+        origin: ORIGIN.into(),
+        verifier_key: f.ledger.verifier_key(),
+        roots: Some([f.root.public()].into_iter().collect()),
+    };
+    let r = tiezheng::export::verify_export(
+        &mut bytes.as_slice(),
+        trust.clone(),
+        Some(&old),
+        &|_, _| {},
+    );
+    assert!(r.ok, "{:?}", r.problem);
+    // Truncated export: named, not a panic.
+    let cut = &bytes[..bytes.len() - 10];
+    let r = tiezheng::export::verify_export(&mut &cut[..], trust.clone(), None, &|_, _| {});
+    assert_eq!(problem(&r).1, ProblemKind::Missing);
+    // Pinned roots that differ: refused.
+    let mut other = trust.clone();
+    other.roots = Some(
+        [tiezheng::keys::Keypair::generate().public()]
+            .into_iter()
+            .collect(),
+    );
+    let r = tiezheng::export::verify_export(&mut bytes.as_slice(), other, None, &|_, _| {});
+    assert_eq!(problem(&r), (Some(0), ProblemKind::UntrustedRoots));
+}
+
+#[test]
+fn a_rewritten_history_does_not_extend_the_saved_checkpoint() {
+    // Two ledgers with the same keys but different histories: the second's
+    // export must not pass as an extension of the first's checkpoint.
+    let a = memory();
+    a.ledger
+        .append(&signed(&penalty(1), &[&a.officer]))
+        .unwrap();
+    let saved = a.ledger.checkpoint().note;
+    let b = memory(); // same checkpoint key seed, different root and entries
+    for i in 0..5 {
+        b.ledger
+            .append(&signed(&penalty(100 + i), &[&b.officer]))
+            .unwrap();
+    }
+    let bytes: Vec<u8> = tiezheng::export::ExportStream::new(b.ledger.clone())
+        .map(|c| c.unwrap())
+        .flatten()
+        .collect();
+    let trust = tiezheng::verify::Trust {
+        origin: ORIGIN.into(),
+        verifier_key: b.ledger.verifier_key(),
+        roots: None,
+    };
+    let r = tiezheng::export::verify_export(&mut bytes.as_slice(), trust, Some(&saved), &|_, _| {});
+    assert_eq!(problem(&r).1, ProblemKind::NotAnExtension);
+}
