@@ -1,0 +1,150 @@
+//! Chinese display labels for record kinds and field names, for UIs.
+
+/// The Chinese label of a record kind: `penalty_decision` → `行政处罚决定`.
+pub fn kind_label(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "case" => "生产安全事故",
+        "directive" => "安全生产工作部署文件",
+        "recommendation" => "事故调查报告处理建议",
+        "penalty_decision" => "行政处罚决定",
+        "payment_deferral" => "延期缴纳罚款",
+        "payment_receipt" => "缴纳罚款",
+        "disciplinary_action" => "党纪政务处分及问责处理",
+        "criminal_referral" => "移送司法机关",
+        "prosecution_outcome" => "司法机关处理结果",
+        "rectification_report" => "整改措施落实情况",
+        "verification_finding" => "整改措施落实情况评估",
+        "correction" => "更正",
+        _ => return None,
+    })
+}
+
+/// The Chinese label of a payload field name (the last step of a path):
+/// `amount_capitals` → `金额大写`, `rests_on` → `所依据的记录`.
+pub fn field_label(field: &str) -> Option<&'static str> {
+    FIELD_LABELS
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map(|(_, label)| *label)
+}
+
+/// Every payload field name with its label.
+pub const FIELD_LABELS: &[(&str, &str)] = &[
+    ("event_date", "事件日期"),
+    ("event_date_basis", "日期依据"),
+    ("refs", "引用记录"),
+    // case
+    ("name", "名称"),
+    ("title", "标题"),
+    ("accident_type", "事故类型"),
+    ("grade", "事故等级"),
+    ("time_of_day", "发生时间"),
+    ("place", "发生地点"),
+    ("unit", "单位"),
+    ("deaths", "死亡人数"),
+    ("injuries", "受伤人数"),
+    ("direct_economic_loss", "直接经济损失"),
+    ("investigation", "事故调查"),
+    ("organised_by", "组织调查单位"),
+    ("member_units", "成员单位"),
+    ("oversight", "挂牌督办"),
+    ("report_title", "调查报告名称"),
+    ("approved_on", "批复日期"),
+    ("approved_by", "批复机关"),
+    ("approval_document_number", "批复文号"),
+    ("published_on", "公布日期"),
+    // directive
+    ("issuer", "发文机关"),
+    ("document_number", "文号"),
+    ("addressees", "主送单位"),
+    ("publicly_released", "是否公开发布"),
+    ("tasks", "工作任务"),
+    ("number", "序号"),
+    ("section", "所属部分"),
+    ("content", "内容"),
+    ("units", "责任单位"),
+    ("lead_unit", "牵头单位"),
+    ("responsibility_as_written", "责任分工（原文）"),
+    // parties
+    ("party", "当事人"),
+    ("subject", "对象"),
+    ("party_type", "当事人类型"),
+    ("position", "时任职务"),
+    ("count", "人数"),
+    ("description", "说明"),
+    // recommendation
+    ("handling", "处理方式"),
+    ("handling_as_written", "处理建议（原文）"),
+    ("measure", "处理措施"),
+    ("authority", "执行机关"),
+    ("not_pursued_reason", "不予追究理由"),
+    ("item", "项"),
+    // money
+    ("amount_fen", "金额（分）"),
+    ("amount_capitals", "金额大写"),
+    ("amount_as_written", "金额（原文）"),
+    ("qualifier", "精确程度"),
+    ("as_written", "原文"),
+    ("amount", "金额"),
+    ("amounts", "金额"),
+    ("other_measures", "其他处罚"),
+    ("legal_basis", "法律依据"),
+    ("law", "法规名称"),
+    ("edition", "版本"),
+    ("article", "条"),
+    ("paragraph", "款"),
+    ("payment_deadline", "缴纳期限"),
+    ("applicant", "申请人"),
+    ("applied_on", "申请日期"),
+    ("new_deadline", "延期后缴纳期限"),
+    ("payer", "缴款人"),
+    ("bank", "收款银行"),
+    ("account", "收款账户"),
+    ("receipt_number", "缴款凭证号"),
+    // discipline
+    ("deciding_body", "决定机关"),
+    ("conducted_by", "谈话人"),
+    ("measures", "处理措施"),
+    ("internal_measure", "内部处理（原文）"),
+    ("requirements", "工作要求"),
+    ("referred_by", "移送单位"),
+    ("received_by", "接收机关"),
+    ("suspected_offence", "涉嫌罪名"),
+    ("outcome", "处理结果"),
+    ("sentence", "刑罚"),
+    // rectification
+    ("requirement", "调查报告要求"),
+    ("period_as_written", "期间（原文）"),
+    ("actions", "整改措施"),
+    ("hazards", "隐患排查整改"),
+    ("scope", "范围"),
+    ("found", "发现隐患"),
+    ("fixed", "已整改"),
+    ("in_progress", "正在整改"),
+    ("major", "重大隐患"),
+    ("tallies", "统计数字"),
+    ("what", "事项"),
+    ("value", "数值"),
+    // verification
+    ("group", "评估组"),
+    ("led_by", "牵头单位"),
+    ("basis", "评估依据"),
+    ("methods", "评估方式"),
+    ("started_on", "评估开始日期"),
+    ("items", "评估事项"),
+    ("area", "评估类别"),
+    ("verdict", "评估结论"),
+    ("rests_on", "所依据的记录"),
+    ("note", "备注"),
+    ("problems", "问题清单"),
+    ("recommendations", "工作建议清单"),
+    ("good_practices", "经验做法清单"),
+    ("conclusion", "总体评估意见"),
+    ("overall_verdict", "总体结论"),
+    ("issued_by", "签发人"),
+    ("sealed_by", "盖章单位"),
+    // correction
+    ("corrected_field", "更正字段"),
+    ("corrected_value", "更正后的值"),
+    ("reason", "更正理由"),
+];
