@@ -1175,3 +1175,41 @@ proptest! {
         prop_assert_eq!(Fen::parse_capitals(&amount.to_capitals()), Ok(amount));
     }
 }
+
+// ---------- undated documents: date bases on every dated kind ----------
+
+#[test]
+fn recommendation_accepts_a_bound_on_an_undated_report() {
+    let p = set(
+        recommendation_001_sun(),
+        "event_date_basis",
+        json!("no_later_than"),
+    );
+    validate("recommendation", "2024-05-17", &p, &[]).unwrap();
+}
+
+#[test]
+fn finding_may_start_after_a_lower_bound_on_its_date() {
+    let p = set(
+        set(finding_000(), "event_date_basis", json!("no_earlier_than")),
+        "started_on",
+        json!("2026-05-07"),
+    );
+    let refs = FindingRefs::new();
+    validate("verification_finding", "2026-05-01", &p, &refs.refs()).unwrap();
+    let stated = set(finding_000(), "started_on", json!("2026-05-07"));
+    refused(
+        validate("verification_finding", "2026-05-01", &stated, &refs.refs()),
+        "payload.started_on",
+    );
+}
+
+#[test]
+fn deferral_applied_after_a_lower_bound_on_its_approval_is_accepted() {
+    let p = set(deferral_000(), "event_date_basis", json!("no_earlier_than"));
+    with_decision("payment_deferral", "2025-06-10", &p).unwrap();
+    refused(
+        with_decision("payment_deferral", "2025-06-10", &deferral_000()),
+        "payload.applied_on",
+    );
+}

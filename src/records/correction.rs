@@ -119,6 +119,50 @@ fn set(v: &mut Value, steps: &[Step], new: Value) -> Option<()> {
     Some(())
 }
 
+impl Correction {
+    /// The corrected entry's event date and payload as they read once this
+    /// correction is applied; the originals are left untouched. This is what
+    /// readers reconcile with, while they still show the original.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use tiezheng::records::Correction;
+    /// let c: Correction = serde_json::from_value(json!({"corrected_field": "payload.amount_fen",
+    ///     "corrected_value": 50_000_000, "reason": "笔误"})).unwrap();
+    /// let (date, payload) = c.apply("2025-10-30", &json!({"amount_fen": 500_000_000_000u64})).unwrap();
+    /// assert_eq!((date.as_str(), &payload["amount_fen"]), ("2025-10-30", &json!(50_000_000)));
+    /// ```
+    ///
+    /// # Errors
+    /// The rule in words when the field is not a path of that payload (or a
+    /// new member of an object in it), or a corrected event date is not a string.
+    pub fn apply(&self, event_date: &str, payload: &Value) -> Result<(String, Value), String> {
+        let field = self.corrected_field.as_str();
+        if field == "event_date" {
+            let date = self
+                .corrected_value
+                .as_str()
+                .ok_or("a corrected event_date is a string YYYY-MM-DD")?;
+            return Ok((date.to_string(), payload.clone()));
+        }
+        let steps = parse_path(field)?;
+        let mut corrected = payload.clone();
+        set(&mut corrected, &steps, self.corrected_value.clone())
+            .ok_or_else(|| format!("the corrected entry has no {field}"))?;
+        Ok((event_date.to_string(), corrected))
+    }
+
+    /// The value the corrected field holds in `payload` (or the event date),
+    /// if it has one.
+    pub fn current_value(&self, event_date: &str, payload: &Value) -> Option<Value> {
+        let field = self.corrected_field.as_str();
+        if field == "event_date" {
+            return Some(Value::String(event_date.to_string()));
+        }
+        get(payload, &parse_path(field).ok()?).cloned()
+    }
+}
+
 impl Rules for Correction {
     /// Rules: the field is `event_date` or a well-formed payload path; a
     /// corrected event date is a real date.

@@ -108,6 +108,10 @@ labelled_enum! {
         /// The document does not date the fact; it happened no later than this
         /// date (the date of the report that states it).
         NoLaterThan = "no_later_than", "不晚于（以报告日期计）";
+        /// The document does not date the fact and is itself undated; the
+        /// fact happened no earlier than this date (the latest date the
+        /// document gives for what precedes it).
+        NoEarlierThan = "no_earlier_than", "不早于（文件未载明日期，以文件所载最晚日期计）";
     }
 }
 

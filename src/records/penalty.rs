@@ -163,10 +163,13 @@ pub struct PaymentDeferral {
 }
 
 impl Rules for PaymentDeferral {
-    /// Rules: applied for no later than approved (the event date); the new
-    /// deadline after the application and, for a stated approval date, not before it.
+    /// Rules: applied for no later than approved (the event date, unless that
+    /// is only a lower bound); the new deadline after the application and, for
+    /// a stated approval date, not before it.
     fn check(&self, event_date: Option<Date>) -> Result<(), RecordError> {
-        if let Some(approved) = event_date {
+        // A lower bound on the approval says nothing against a later application.
+        let approved = event_date.filter(|_| self.event_date_basis != DateBasis::NoEarlierThan);
+        if let Some(approved) = approved {
             if self.applied_on > approved {
                 return fail(
                     "payload.applied_on",

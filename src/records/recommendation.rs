@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::date::Date;
-use super::enums::{HandlingKind, Measure};
+use super::enums::{DateBasis, HandlingKind, Measure};
 use super::error::{fail, RecordError};
 use super::party::Party;
 use super::record::Rules;
@@ -47,6 +47,10 @@ pub struct Recommendation {
     /// Where in the report, as written: `（一）`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<Text>,
+    /// Whether the event date is the stated approval date or only a bound
+    /// (document 001 quotes the recommendations without dating the report).
+    #[serde(default, skip_serializing_if = "DateBasis::is_stated")]
+    pub event_date_basis: DateBasis,
 }
 
 impl Rules for Recommendation {

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::date::Date;
-use super::enums::{FindingArea, Verdict};
+use super::enums::{DateBasis, FindingArea, Verdict};
 use super::error::{fail, RecordError};
 use super::record::Rules;
 use super::refs::ReferencedEntry;
@@ -70,6 +70,10 @@ pub struct VerificationFinding {
     /// The covering document's number: `博市应急发〔2026〕15号`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<DocNumber>,
+    /// Whether the event date is the report's stated date or only a bound
+    /// (documents 001 and 002 are undated).
+    #[serde(default, skip_serializing_if = "DateBasis::is_stated")]
+    pub event_date_basis: DateBasis,
 }
 
 /// One item an assessment checked, and its verdict.
@@ -93,7 +97,7 @@ pub struct FindingItem {
 
 impl Rules for VerificationFinding {
     /// Rules: member units, methods and items non-empty; started no later
-    /// than the event date; a favourable verdict rests on some entry, no
+    /// than the event date (unless that is only a lower bound); a favourable verdict rests on some entry, no
     /// index twice; an overall `fully_implemented` only if every item is.
     fn check(&self, event_date: Option<Date>) -> Result<(), RecordError> {
         for (field, empty) in [
@@ -105,7 +109,8 @@ impl Rules for VerificationFinding {
                 return fail(format!("payload.{field}"), "must list at least one");
             }
         }
-        if let (Some(started), Some(issued)) = (self.started_on, event_date) {
+        let upper_bound = self.event_date_basis != DateBasis::NoEarlierThan;
+        if let (Some(started), Some(issued), true) = (self.started_on, event_date, upper_bound) {
             if started > issued {
                 return fail(
                     "payload.started_on",
