@@ -25,7 +25,7 @@ use crate::registry::Registry;
 use crate::statement::{verify_signatures, SignedStatementJson, Statement};
 use crate::store::Store;
 use parking_lot::{Mutex, RwLock};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// The committed size recorded in `store` (0 for an empty store).
@@ -48,7 +48,7 @@ pub struct LedgerConfig {
 
 /// What a client gets back for an append: enough to check offline that the
 /// entry is in the ledger.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
     /// Sequence number.
     pub seq: Seq,

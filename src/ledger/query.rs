@@ -8,10 +8,10 @@ use crate::ids::Seq;
 use crate::keys::PublicKey;
 use crate::statement::{Statement, StatementJson, StatementSignature};
 use crate::store::{entry_key, prefix_end, time_bytes, Index};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// An entry as readers see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EntryView {
     /// Sequence number.
     pub seq: Seq,
