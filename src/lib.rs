@@ -11,10 +11,12 @@
 //! This crate's core knows nothing of HTTP or the command line: `api` and the
 //! binary are thin layers over [`Ledger`].
 
+pub mod api;
 pub mod builders;
 pub mod canonical_json;
 pub mod certify;
 pub mod checkpoint;
+pub mod client;
 pub mod codec;
 pub mod entry;
 pub mod error;
@@ -27,6 +29,7 @@ pub mod merkle;
 pub mod policy;
 pub mod records;
 pub mod registry;
+pub mod server;
 pub mod statement;
 pub mod store;
 pub mod verify;
