@@ -1,3 +1,7 @@
-fn main() {
-    println!("Hello, world!");
+//! `tiezheng`: the ledger server and its command line.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
 }
