@@ -47,13 +47,23 @@ pub fn genesis(origin: &str, roots: &[(PublicKey, Identity)], description: &str)
             .collect(),
         description: description.into(),
     };
-    statement(core_kinds::GENESIS, REGISTRY_CASE, origin, serde_json::to_value(p).unwrap_or_default())
+    statement(
+        core_kinds::GENESIS,
+        REGISTRY_CASE,
+        origin,
+        serde_json::to_value(p).unwrap_or_default(),
+    )
 }
 
 /// An enrolment statement.
 pub fn enrolment(p: &EnrolmentPayload) -> StatementJson {
     let subject = format!("{} ({})", p.identity.person, p.identity.unit);
-    statement(core_kinds::KEY_ENROLMENT, REGISTRY_CASE, &subject, serde_json::to_value(p).unwrap_or_default())
+    statement(
+        core_kinds::KEY_ENROLMENT,
+        REGISTRY_CASE,
+        &subject,
+        serde_json::to_value(p).unwrap_or_default(),
+    )
 }
 
 /// A revocation statement.
@@ -62,14 +72,23 @@ pub fn revocation(key: PublicKey, reason: &str) -> StatementJson {
         public_key: key,
         reason: reason.into(),
     };
-    statement(core_kinds::KEY_REVOCATION, REGISTRY_CASE, &key.to_hex(), serde_json::to_value(p).unwrap_or_default())
+    statement(
+        core_kinds::KEY_REVOCATION,
+        REGISTRY_CASE,
+        &key.to_hex(),
+        serde_json::to_value(p).unwrap_or_default(),
+    )
 }
 
 /// Signs `stmt` for `origin` with each key, adding to existing signatures.
 ///
 /// # Errors
 /// The statement is invalid.
-pub fn sign(origin: &str, stmt: &StatementJson, keys: &[&Keypair]) -> Result<SignedStatementJson, FieldError> {
+pub fn sign(
+    origin: &str,
+    stmt: &StatementJson,
+    keys: &[&Keypair],
+) -> Result<SignedStatementJson, FieldError> {
     cosign(
         origin,
         SignedStatementJson {
@@ -84,7 +103,11 @@ pub fn sign(origin: &str, stmt: &StatementJson, keys: &[&Keypair]) -> Result<Sig
 ///
 /// # Errors
 /// The statement is invalid.
-pub fn cosign(origin: &str, mut signed: SignedStatementJson, keys: &[&Keypair]) -> Result<SignedStatementJson, FieldError> {
+pub fn cosign(
+    origin: &str,
+    mut signed: SignedStatementJson,
+    keys: &[&Keypair],
+) -> Result<SignedStatementJson, FieldError> {
     let s = Statement::from_json(&signed.statement)?;
     for k in keys {
         add_signature(origin, &s, k, &mut signed.signatures);

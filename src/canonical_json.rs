@@ -38,7 +38,12 @@ pub fn canonical_payload(v: &Value) -> Result<String, CanonicalError> {
     Ok(out)
 }
 
-fn write_value(v: &Value, path: &str, depth: usize, out: &mut String) -> Result<(), CanonicalError> {
+fn write_value(
+    v: &Value,
+    path: &str,
+    depth: usize,
+    out: &mut String,
+) -> Result<(), CanonicalError> {
     if depth > MAX_DEPTH {
         return Err(CanonicalError {
             path: path.into(),

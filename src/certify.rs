@@ -73,7 +73,12 @@ impl Ledger {
             .iter()
             .map(|s| {
                 let rec = registry.key(&s.public_key);
-                let status = registry.status(&s.public_key, kind.as_deref().unwrap_or(""), seq, view.recorded_at_ms);
+                let status = registry.status(
+                    &s.public_key,
+                    kind.as_deref().unwrap_or(""),
+                    seq,
+                    view.recorded_at_ms,
+                );
                 SignerCertification {
                     public_key: s.public_key,
                     signature: s.signature,

@@ -81,7 +81,13 @@ impl LedgerSigner {
         let mut note = match Note::new(text.as_bytes(), &[]) {
             Ok(n) => n,
             // checkpoint_text only writes printable lines ending in "\n".
-            Err(_) => return SignedCheckpoint { size, root, note: text },
+            Err(_) => {
+                return SignedCheckpoint {
+                    size,
+                    root,
+                    note: text,
+                }
+            }
         };
         // Our signer cannot fail and the name was validated in new().
         let _ = note.add_sigs(&[self]);
@@ -159,8 +165,12 @@ impl Verifier for StrictVerifier {
 ///
 /// # Errors
 /// Malformed key, wrong key id, or a weak key.
-pub fn parse_verifier_key(vkey: &str) -> Result<(String, u32, crate::keys::PublicKey), CheckpointError> {
-    let bad = |why: &str| CheckpointError::BadVerifierKey(format!("{why}: {:?}", crate::hash::truncate(vkey)));
+pub fn parse_verifier_key(
+    vkey: &str,
+) -> Result<(String, u32, crate::keys::PublicKey), CheckpointError> {
+    let bad = |why: &str| {
+        CheckpointError::BadVerifierKey(format!("{why}: {:?}", crate::hash::truncate(vkey)))
+    };
     let std = signed_note::StandardVerifier::new(vkey.trim()).map_err(|e| bad(&e.to_string()))?;
     let (_, rest) = vkey.trim().split_once('+').ok_or_else(|| bad("no '+'"))?;
     let (_, b64) = rest.split_once('+').ok_or_else(|| bad("no second '+'"))?;
@@ -182,7 +192,8 @@ pub fn parse_verifier_key(vkey: &str) -> Result<(String, u32, crate::keys::Publi
 /// Malformed note, wrong origin, or no valid signature by that key.
 pub fn verify_checkpoint(note: &str, vkey: &str) -> Result<SignedCheckpoint, CheckpointError> {
     let (name, id, pk) = parse_verifier_key(vkey)?;
-    let n = Note::from_bytes(note.as_bytes()).map_err(|e| CheckpointError::Malformed(e.to_string()))?;
+    let n =
+        Note::from_bytes(note.as_bytes()).map_err(|e| CheckpointError::Malformed(e.to_string()))?;
     let v = StrictVerifier {
         name: name.clone(),
         id,
@@ -191,7 +202,8 @@ pub fn verify_checkpoint(note: &str, vkey: &str) -> Result<SignedCheckpoint, Che
     let list = VerifierList::new(vec![Box::new(v)]);
     n.verify(&list)
         .map_err(|e| CheckpointError::NotSigned(format!("{name}+{id:08x}: {e}")))?;
-    let cp = TlogCheckpoint::from_bytes(n.text()).map_err(|e| CheckpointError::Malformed(e.to_string()))?;
+    let cp = TlogCheckpoint::from_bytes(n.text())
+        .map_err(|e| CheckpointError::Malformed(e.to_string()))?;
     if cp.origin() != name {
         return Err(CheckpointError::WrongOrigin {
             expected: name,

@@ -24,7 +24,9 @@ pub enum AppendError {
         hash: String,
     },
     /// The same body was recorded with different signatures.
-    #[error("this statement is already recorded as entry {seq} with a different set of signatures")]
+    #[error(
+        "this statement is already recorded as entry {seq} with a different set of signatures"
+    )]
     ConflictingDuplicate {
         /// The entry holding the body.
         seq: u64,

@@ -59,12 +59,20 @@ impl Iterator for ExportStream {
             return None;
         }
         let end = (self.next + CHUNK).min(self.size);
-        let rows = match self.ledger.store().scan(&entry_key(self.next), &entry_key(end), false, CHUNK as usize) {
+        let rows = match self.ledger.store().scan(
+            &entry_key(self.next),
+            &entry_key(end),
+            false,
+            CHUNK as usize,
+        ) {
             Ok(r) => r,
             Err(e) => return Some(Err(e.to_string())),
         };
         if rows.len() as u64 != end - self.next {
-            return Some(Err(format!("entries {}..{end} are incomplete in the store", self.next)));
+            return Some(Err(format!(
+                "entries {}..{end} are incomplete in the store",
+                self.next
+            )));
         }
         let mut out = Vec::new();
         for (_, v) in rows {
@@ -133,7 +141,12 @@ pub fn read_header<R: Read>(r: &mut R) -> Result<ExportHeader, Problem> {
 /// Verifies an export against `trust`. With `since` (a checkpoint saved
 /// earlier), also proves that this ledger extends it: the entries must give
 /// that checkpoint's root at its size.
-pub fn verify_export<R: Read>(r: &mut R, trust: Trust, since: Option<&str>, progress: &dyn Fn(u64, u64)) -> VerifyReport {
+pub fn verify_export<R: Read>(
+    r: &mut R,
+    trust: Trust,
+    since: Option<&str>,
+    progress: &dyn Fn(u64, u64),
+) -> VerifyReport {
     let started = std::time::Instant::now();
     let mut replay = Replay::new(trust.clone(), None);
     let result = (|| -> Result<(u64, Option<u64>), Problem> {
@@ -142,16 +155,21 @@ pub fn verify_export<R: Read>(r: &mut R, trust: Trust, since: Option<&str>, prog
             return Err(Problem {
                 seq: None,
                 kind: ProblemKind::Checkpoint,
-                detail: format!("export is of ledger {:?}, expected {:?}", h.origin, trust.origin),
+                detail: format!(
+                    "export is of ledger {:?}, expected {:?}",
+                    h.origin, trust.origin
+                ),
             });
         }
         let old = match since {
             Some(note) => {
-                let cp = crate::checkpoint::verify_checkpoint(note, &trust.verifier_key).map_err(|e| Problem {
-                    seq: None,
-                    kind: ProblemKind::Checkpoint,
-                    detail: format!("the saved checkpoint: {e}"),
-                })?;
+                let cp = crate::checkpoint::verify_checkpoint(note, &trust.verifier_key).map_err(
+                    |e| Problem {
+                        seq: None,
+                        kind: ProblemKind::Checkpoint,
+                        detail: format!("the saved checkpoint: {e}"),
+                    },
+                )?;
                 replay.want_root_at(cp.size);
                 Some(cp)
             }

@@ -32,7 +32,8 @@ impl Kind {
         let ok = !s.is_empty()
             && s.len() <= 64
             && s.as_bytes()[0].is_ascii_lowercase()
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if ok {
             Ok(Kind(s.to_string()))
         } else {
@@ -129,7 +130,10 @@ impl EventDate {
                 .enumerate()
                 .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         if !shape {
-            return Err(format!("date {:?} must be written YYYY-MM-DD", crate::hash::truncate(s)));
+            return Err(format!(
+                "date {:?} must be written YYYY-MM-DD",
+                crate::hash::truncate(s)
+            ));
         }
         let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
         let (y, m, d) = (num(0..4), num(5..7), num(8..10));
@@ -201,7 +205,9 @@ mod tests {
     #[test]
     fn dates_that_do_not_exist_are_refused() {
         assert!(EventDate::new("2024-02-29").is_ok());
-        assert!(EventDate::new("2023-02-29").unwrap_err().contains("does not exist"));
+        assert!(EventDate::new("2023-02-29")
+            .unwrap_err()
+            .contains("does not exist"));
         assert!(EventDate::new("2024-13-01").is_err());
         assert!(EventDate::new("2024-1-01").is_err());
     }

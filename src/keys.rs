@@ -12,8 +12,46 @@ use std::path::Path;
 use std::str::FromStr;
 
 /// An Ed25519 public key that is well-formed and not weak.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PublicKey([u8; 32]);
+///
+/// It keeps the decompressed point beside the bytes: decompression is the
+/// costly part of checking a key, and a replay meets the same few keys on
+/// every entry. Equality, order and hashing are by the 32 bytes.
+#[derive(Clone, Copy)]
+pub struct PublicKey([u8; 32], VerifyingKey);
+
+impl PartialEq for PublicKey {
+    fn eq(&self, o: &Self) -> bool {
+        self.0 == o.0
+    }
+}
+impl Eq for PublicKey {}
+impl std::hash::Hash for PublicKey {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.hash(h)
+    }
+}
+impl PartialOrd for PublicKey {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for PublicKey {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&o.0)
+    }
+}
+
+/// Keys already validated, so decoding stored entries does not decompress
+/// the same signer's key again for every entry. Bounded: past the cap, keys
+/// are validated without being remembered.
+fn validated_cache(
+) -> &'static parking_lot::RwLock<std::collections::HashMap<[u8; 32], VerifyingKey>> {
+    static C: std::sync::OnceLock<
+        parking_lot::RwLock<std::collections::HashMap<[u8; 32], VerifyingKey>>,
+    > = std::sync::OnceLock::new();
+    C.get_or_init(Default::default)
+}
+const VALIDATED_CACHE_CAP: usize = 65_536;
 
 /// Why a public key was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,11 +73,18 @@ impl PublicKey {
     /// # Errors
     /// [`KeyError::NotAPoint`] or [`KeyError::Weak`].
     pub fn from_bytes(b: [u8; 32]) -> Result<Self, KeyError> {
+        if let Some(vk) = validated_cache().read().get(&b) {
+            return Ok(PublicKey(b, *vk));
+        }
         let vk = VerifyingKey::from_bytes(&b).map_err(|_| KeyError::NotAPoint(hex::encode(b)))?;
         if vk.is_weak() {
             return Err(KeyError::Weak(hex::encode(b)));
         }
-        Ok(PublicKey(b))
+        let mut cache = validated_cache().write();
+        if cache.len() < VALIDATED_CACHE_CAP {
+            cache.insert(b, vk);
+        }
+        Ok(PublicKey(b, vk))
     }
 
     /// The raw bytes.
@@ -52,27 +97,16 @@ impl PublicKey {
         hex::encode(self.0)
     }
 
-    /// The dalek verifying key (cannot fail: checked on construction).
+    /// The dalek verifying key.
     pub fn verifying_key(&self) -> VerifyingKey {
-        // Construction already proved these bytes decompress; a failure here
-        // would be memory corruption, and falling back to a key that verifies
-        // nothing is the safe outcome.
-        VerifyingKey::from_bytes(&self.0).unwrap_or_else(|_| unreachable_key())
+        self.1
     }
 
     /// `verify_strict` of `sig` over `msg`.
     pub fn verify_strict(&self, msg: &[u8], sig: &Signature) -> bool {
         let s = ed25519_dalek::Signature::from_bytes(&sig.0);
-        self.verifying_key().verify_strict(msg, &s).is_ok()
+        self.1.verify_strict(msg, &s).is_ok()
     }
-}
-
-#[cold]
-fn unreachable_key() -> VerifyingKey {
-    // The identity point is small-order: verify_strict refuses every signature.
-    let mut b = [0u8; 32];
-    b[0] = 1;
-    VerifyingKey::from_bytes(&b).unwrap_or_default()
 }
 
 impl fmt::Debug for PublicKey {
@@ -176,7 +210,10 @@ impl<'de> Deserialize<'de> for Signature {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("64 signature bytes")
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Signature, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Signature, A::Error> {
                 let mut out = [0u8; 64];
                 for (i, slot) in out.iter_mut().enumerate() {
                     *slot = a
@@ -245,7 +282,8 @@ impl Keypair {
 
     /// The public half. A freshly generated key is never weak.
     pub fn public(&self) -> PublicKey {
-        PublicKey(self.inner.verifying_key().to_bytes())
+        let vk = self.inner.verifying_key();
+        PublicKey(vk.to_bytes(), vk)
     }
 
     /// Signs `msg` (deterministic Ed25519).

@@ -38,7 +38,10 @@ pub struct StoreHashes<'a> {
 impl<'a> StoreHashes<'a> {
     /// Hashes from `store` only.
     pub fn new(store: &'a dyn Store) -> Self {
-        StoreHashes { store, overlay: None }
+        StoreHashes {
+            store,
+            overlay: None,
+        }
     }
     /// Hashes from `overlay` first, then `store`.
     pub fn with_overlay(store: &'a dyn Store, overlay: &'a HashMap<u64, Hash>) -> Self {
@@ -64,7 +67,9 @@ impl HashReader for StoreHashes<'_> {
             let arr: [u8; 32] = v
                 .as_deref()
                 .and_then(|b| b.try_into().ok())
-                .ok_or_else(|| tlog_tiles::Error::InvalidInput(format!("hash {i} missing or not 32 bytes")))?;
+                .ok_or_else(|| {
+                    tlog_tiles::Error::InvalidInput(format!("hash {i} missing or not 32 bytes"))
+                })?;
             out.push(Hash(arr));
         }
         Ok(out)
@@ -76,10 +81,18 @@ impl HashReader for StoreHashes<'_> {
 ///
 /// # Errors
 /// An earlier hash could not be read.
-pub fn hashes_for_leaf<R: HashReader>(n: u64, leaf: Digest, r: &R) -> Result<Vec<(u64, Hash)>, MerkleError> {
+pub fn hashes_for_leaf<R: HashReader>(
+    n: u64,
+    leaf: Digest,
+    r: &R,
+) -> Result<Vec<(u64, Hash)>, MerkleError> {
     let hs = tlog_tiles::stored_hashes_for_record_hash(n, leaf.into(), r).map_err(tlog_err)?;
     let start = tlog_tiles::stored_hash_index(0, n);
-    Ok(hs.into_iter().enumerate().map(|(i, h)| (start + i as u64, h)).collect())
+    Ok(hs
+        .into_iter()
+        .enumerate()
+        .map(|(i, h)| (start + i as u64, h))
+        .collect())
 }
 
 /// The root of the tree of the first `size` entries.
@@ -87,7 +100,9 @@ pub fn hashes_for_leaf<R: HashReader>(n: u64, leaf: Digest, r: &R) -> Result<Vec
 /// # Errors
 /// A stored hash could not be read.
 pub fn root<R: HashReader>(size: u64, r: &R) -> Result<Digest, MerkleError> {
-    tlog_tiles::tree_hash(size, r).map(Digest::from).map_err(tlog_err)
+    tlog_tiles::tree_hash(size, r)
+        .map(Digest::from)
+        .map_err(tlog_err)
 }
 
 /// The inclusion proof of entry `seq` in the tree of size `size` (RFC 6962
@@ -95,7 +110,11 @@ pub fn root<R: HashReader>(size: u64, r: &R) -> Result<Digest, MerkleError> {
 ///
 /// # Errors
 /// `seq >= size`, or a hash could not be read.
-pub fn inclusion_proof<R: HashReader>(seq: u64, size: u64, r: &R) -> Result<Vec<Digest>, MerkleError> {
+pub fn inclusion_proof<R: HashReader>(
+    seq: u64,
+    size: u64,
+    r: &R,
+) -> Result<Vec<Digest>, MerkleError> {
     if seq >= size {
         return Err(MerkleError::BadRequest(format!(
             "entry {seq} is not in a tree of size {size}"
@@ -109,7 +128,11 @@ pub fn inclusion_proof<R: HashReader>(seq: u64, size: u64, r: &R) -> Result<Vec<
 ///
 /// # Errors
 /// `from` is 0 or greater than `to`, or a hash could not be read.
-pub fn consistency_proof<R: HashReader>(from: u64, to: u64, r: &R) -> Result<Vec<Digest>, MerkleError> {
+pub fn consistency_proof<R: HashReader>(
+    from: u64,
+    to: u64,
+    r: &R,
+) -> Result<Vec<Digest>, MerkleError> {
     if from == 0 || from > to {
         return Err(MerkleError::BadRequest(format!(
             "no consistency proof from size {from} to size {to}: need 1 <= from <= to"
@@ -126,7 +149,13 @@ pub fn check_inclusion(proof: &[Digest], size: u64, root: Digest, seq: u64, leaf
 }
 
 /// Checks a consistency proof between two roots.
-pub fn check_consistency(proof: &[Digest], from: u64, from_root: Digest, to: u64, to_root: Digest) -> bool {
+pub fn check_consistency(
+    proof: &[Digest],
+    from: u64,
+    from_root: Digest,
+    to: u64,
+    to_root: Digest,
+) -> bool {
     if from == 0 || from > to {
         return false;
     }
@@ -172,7 +201,10 @@ impl CompactRange {
                 break;
             }
             self.peaks.pop();
-            node = (sz * 2, Digest::from(tlog_tiles::node_hash(h.into(), node.1.into())));
+            node = (
+                sz * 2,
+                Digest::from(tlog_tiles::node_hash(h.into(), node.1.into())),
+            );
             made.push(node.1);
         }
         self.peaks.push(node);

@@ -293,6 +293,32 @@ impl Registry {
         }
     }
 
+    /// Checks that every signer may sign a `kind` entry (not a core kind) at
+    /// position `seq`, time `at_ms`. Changes nothing.
+    ///
+    /// # Errors
+    /// The first signer refused, or an entry with no signature.
+    pub fn authorize(
+        &self,
+        seq: Seq,
+        at_ms: i64,
+        kind: &str,
+        signers: &[PublicKey],
+    ) -> Result<(), RegistryError> {
+        if signers.is_empty() {
+            return Err(RegistryError::Unsigned);
+        }
+        if seq == 0 && kind != core_kinds::GENESIS {
+            return Err(RegistryError::Sequence(format!(
+                "the ledger is empty: its first entry must be a genesis entry, not {kind}"
+            )));
+        }
+        for pk in signers {
+            self.require_active(pk, kind, seq, at_ms)?;
+        }
+        Ok(())
+    }
+
     /// Checks that entry `seq` (statement `s`, signed by `signers`, recorded at
     /// `at_ms`) is allowed, and if so applies its effect on the registry.
     ///
@@ -309,21 +335,12 @@ impl Registry {
         if signers.is_empty() {
             return Err(RegistryError::Unsigned);
         }
-        if seq == 0 && kind != core_kinds::GENESIS {
-            return Err(RegistryError::Sequence(format!(
-                "the ledger is empty: its first entry must be a genesis entry, not {kind}"
-            )));
-        }
         match kind {
             core_kinds::GENESIS => self.genesis(seq, s, signers),
+            _ if seq == 0 => self.authorize(seq, at_ms, kind, signers),
             core_kinds::KEY_ENROLMENT => self.enrol(seq, at_ms, s, signers),
             core_kinds::KEY_REVOCATION => self.revoke(seq, at_ms, s, signers),
-            _ => {
-                for pk in signers {
-                    self.require_active(pk, kind, seq, at_ms)?;
-                }
-                Ok(())
-            }
+            _ => self.authorize(seq, at_ms, kind, signers),
         }
     }
 

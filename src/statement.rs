@@ -121,7 +121,10 @@ impl Statement {
         let event_date =
             EventDate::new(&j.event_date).map_err(|r| FieldError::new(f("event_date"), r))?;
         if j.refs.len() > MAX_REFS {
-            return Err(FieldError::new(f("refs"), format!("at most {MAX_REFS} references")));
+            return Err(FieldError::new(
+                f("refs"),
+                format!("at most {MAX_REFS} references"),
+            ));
         }
         let mut refs = Vec::with_capacity(j.refs.len());
         for (i, r) in j.refs.iter().enumerate() {
@@ -144,7 +147,10 @@ impl Statement {
         if payload_text.len() > MAX_PAYLOAD_BYTES {
             return Err(FieldError::new(
                 f("payload"),
-                format!("canonical payload is {} bytes; the limit is {MAX_PAYLOAD_BYTES}", payload_text.len()),
+                format!(
+                    "canonical payload is {} bytes; the limit is {MAX_PAYLOAD_BYTES}",
+                    payload_text.len()
+                ),
             ));
         }
         Ok(Statement {
@@ -207,9 +213,33 @@ impl Statement {
         };
         let s = Statement::from_json(&j)?;
         if s.payload_text != b.payload {
-            return Err(FieldError::new("body.payload", "payload text is not canonical"));
+            return Err(FieldError::new(
+                "body.payload",
+                "payload text is not canonical",
+            ));
         }
         Ok(s)
+    }
+
+    /// The kind of a stored body, decoding only its first field: a replay
+    /// needs no more for entries the registry does not interpret.
+    ///
+    /// # Errors
+    /// Bytes that do not start with a valid kind.
+    pub fn kind_of_body(bytes: &[u8]) -> Result<Kind, FieldError> {
+        use bincode::Options as _;
+        #[derive(Deserialize)]
+        struct Head {
+            kind: String,
+        }
+        let h: Head = bincode::options()
+            .with_fixint_encoding()
+            .with_little_endian()
+            .allow_trailing_bytes()
+            .with_limit(crate::codec::MAX_DECODE_BYTES)
+            .deserialize(bytes)
+            .map_err(|e| FieldError::new("body", format!("not a canonical body: {e}")))?;
+        Kind::new(&h.kind).map_err(|r| FieldError::new("body.kind", r))
     }
 
     /// `SHA-256(BODY_HASH_DOMAIN || body_bytes)`.
@@ -245,7 +275,12 @@ pub struct SignedStatementJson {
 }
 
 /// Signs `stmt` for `origin` with `key`, adding to (or replacing in) `signed`.
-pub fn add_signature(origin: &str, stmt: &Statement, key: &Keypair, sigs: &mut Vec<StatementSignature>) {
+pub fn add_signature(
+    origin: &str,
+    stmt: &Statement,
+    key: &Keypair,
+    sigs: &mut Vec<StatementSignature>,
+) {
     let msg = signing_message(origin, &stmt.body_hash());
     let pk = key.public();
     sigs.retain(|s| s.public_key != pk);
@@ -398,6 +433,9 @@ mod tests {
     fn a_bad_date_is_named() {
         let mut j = sample().to_json();
         j.event_date = "2023-02-29".into();
-        assert_eq!(Statement::from_json(&j).unwrap_err().field, "statement.event_date");
+        assert_eq!(
+            Statement::from_json(&j).unwrap_err().field,
+            "statement.event_date"
+        );
     }
 }

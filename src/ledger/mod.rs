@@ -160,7 +160,10 @@ impl Ledger {
     pub fn append(&self, signed: &SignedStatementJson) -> Result<Receipt, AppendError> {
         let result = self.append_inner(signed);
         if result.is_err() {
-            self.inner.metrics.refused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.inner
+                .metrics
+                .refused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         result
     }
@@ -171,9 +174,27 @@ impl Ledger {
         }
         let statement = Statement::from_json(&signed.statement)?;
         let verified = verify_signatures(self.origin(), statement, &signed.signatures)?;
-        let done = writer::submit(&self.inner, verified)?;
-        self.receipt(done.seq, done.duplicate)
-            .map_err(|e| AppendError::Halted(format!("entry {} committed but its receipt could not be read: {e}", done.seq)))
+        let d = writer::submit(&self.inner, verified)?;
+        // The writer hands back what the receipt needs, so the entry is not
+        // read back and decoded; only the proof is read.
+        let cp = self.checkpoint();
+        let proof = self.inclusion_proof(d.seq, cp.size).map_err(|e| {
+            AppendError::Halted(format!(
+                "entry {} committed but its proof could not be read: {e}",
+                d.seq
+            ))
+        })?;
+        Ok(Receipt {
+            seq: d.seq,
+            leaf_hash: d.leaf_hash,
+            body_hash: d.body_hash,
+            recorded_at_ms: d.recorded_at_ms,
+            recorded_at: crate::ids::rfc3339_ms(d.recorded_at_ms),
+            checkpoint: cp.note,
+            tree_size: cp.size,
+            inclusion_proof: proof,
+            duplicate: d.duplicate,
+        })
     }
 
     /// The receipt for entry `seq` against the latest checkpoint.
@@ -203,7 +224,11 @@ impl Ledger {
     /// Bad sizes, or storage failure.
     pub fn inclusion_proof(&self, seq: Seq, size: u64) -> Result<Vec<Digest>, ReadError> {
         self.check_size(size)?;
-        Ok(merkle::inclusion_proof(seq, size, &StoreHashes::new(self.store()))?)
+        Ok(merkle::inclusion_proof(
+            seq,
+            size,
+            &StoreHashes::new(self.store()),
+        )?)
     }
 
     /// Consistency proof from `from` to `to` (≤ the committed size).
@@ -212,7 +237,11 @@ impl Ledger {
     /// Bad sizes, or storage failure.
     pub fn consistency_proof(&self, from: u64, to: u64) -> Result<Vec<Digest>, ReadError> {
         self.check_size(to)?;
-        Ok(merkle::consistency_proof(from, to, &StoreHashes::new(self.store()))?)
+        Ok(merkle::consistency_proof(
+            from,
+            to,
+            &StoreHashes::new(self.store()),
+        )?)
     }
 
     /// The root of the tree of `size` entries.

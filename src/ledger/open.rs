@@ -106,13 +106,19 @@ fn replay_registry(store: &dyn Store, origin: &str) -> Result<Registry, OpenErro
     for seq in seqs {
         let e = read_entry(store, seq).map_err(OpenError::Invalid)?;
         let body = e.body.as_deref().ok_or_else(|| {
-            OpenError::Invalid(format!("registry entry {seq} has no body; the registry cannot be rebuilt"))
+            OpenError::Invalid(format!(
+                "registry entry {seq} has no body; the registry cannot be rebuilt"
+            ))
         })?;
         let s = Statement::from_body_bytes(body)
             .map_err(|err| OpenError::Invalid(format!("registry entry {seq}: {err}")))?;
         let signers: Vec<_> = e.leaf.signatures.iter().map(|s| s.public_key).collect();
         reg.admit(seq, e.leaf.recorded_at_ms, &s, &signers)
-            .map_err(|err| OpenError::Invalid(format!("registry entry {seq} does not replay: {err}; run `tiezheng verify`")))?;
+            .map_err(|err| {
+                OpenError::Invalid(format!(
+                    "registry entry {seq} does not replay: {err}; run `tiezheng verify`"
+                ))
+            })?;
     }
     Ok(reg)
 }

@@ -7,7 +7,7 @@ use crate::hash::Digest;
 use crate::ids::Seq;
 use crate::keys::PublicKey;
 use crate::statement::{Statement, StatementJson, StatementSignature};
-use crate::store::{entry_key, prefix_end, time_bytes, Index};
+use crate::store::{prefix_end, Index};
 use serde::{Deserialize, Serialize};
 
 /// An entry as readers see it.
@@ -37,7 +37,9 @@ pub struct EntryView {
 impl EntryView {
     /// The parsed statement, if the body is present and valid.
     pub fn parsed(&self) -> Option<Statement> {
-        self.statement.as_ref().and_then(|j| Statement::from_json(j).ok())
+        self.statement
+            .as_ref()
+            .and_then(|j| Statement::from_json(j).ok())
     }
 }
 
@@ -129,7 +131,9 @@ impl Ledger {
     /// Unreadable store.
     pub fn case_entries(&self, case: &str) -> Result<Vec<EntryView>, ReadError> {
         let prefix = Index::Case.prefix(case.as_bytes());
-        let keys = self.store().scan(&prefix, &prefix_end(&prefix), false, usize::MAX)?;
+        let keys = self
+            .store()
+            .scan(&prefix, &prefix_end(&prefix), false, usize::MAX)?;
         keys.iter()
             .filter_map(|(k, _)| Index::seq_of(k))
             .map(|s| self.entry(s))
@@ -144,10 +148,16 @@ impl Ledger {
         let all = self.store().scan(b"C", b"D", false, usize::MAX)?;
         let mut out: Vec<(String, u64)> = Vec::new();
         for (k, _) in all {
-            let Some(len) = k.get(1..5).and_then(|b| b.try_into().ok()).map(u32::from_be_bytes) else {
+            let Some(len) = k
+                .get(1..5)
+                .and_then(|b| b.try_into().ok())
+                .map(u32::from_be_bytes)
+            else {
                 continue;
             };
-            let Some(name) = k.get(5..5 + len as usize) else { continue };
+            let Some(name) = k.get(5..5 + len as usize) else {
+                continue;
+            };
             let name = String::from_utf8_lossy(name).into_owned();
             match out.last_mut() {
                 Some((n, c)) if *n == name => *c += 1,
@@ -175,7 +185,16 @@ impl Ledger {
         } else {
             (vec![b'E'], true)
         };
-        let start_seq = q.after.map_or(0, |a| a.saturating_add(1));
+        let mut start_seq = q.after.map_or(0, |a| a.saturating_add(1));
+        // recorded_at never decreases along the ledger, so a time range is a
+        // range of sequence numbers: found by binary search, no time index.
+        if let Some(from) = q.from_ms {
+            start_seq = start_seq.max(self.first_recorded_at_or_after(from)?);
+        }
+        let size = match q.to_ms {
+            Some(to) => self.first_recorded_at_or_after(to)?,
+            None => self.size(),
+        };
         let mut out = Vec::new();
         let mut cursor = {
             let mut s = prefix.clone();
@@ -183,16 +202,18 @@ impl Ledger {
             s
         };
         let end = prefix_end(&prefix);
-        let size = self.size();
         'pages: loop {
             let chunk = self.store().scan(&cursor, &end, false, 256)?;
             if chunk.is_empty() {
                 break;
             }
             for (k, _) in &chunk {
-                let Some(seq) = Index::seq_of(k) else { continue };
+                let Some(seq) = Index::seq_of(k) else {
+                    continue;
+                };
                 if seq >= size {
-                    break 'pages; // written by a group still committing
+                    // Past the time range, or written by a group still committing.
+                    break 'pages;
                 }
                 let e = self.entry(seq)?;
                 if matches(q, &e, by_time) {
@@ -206,7 +227,11 @@ impl Ledger {
             cursor = last.clone();
             cursor.push(0);
         }
-        let next_cursor = if out.len() == limit { out.last().map(|e| e.seq) } else { None };
+        let next_cursor = if out.len() == limit {
+            out.last().map(|e| e.seq)
+        } else {
+            None
+        };
         Ok(Page {
             entries: out,
             next_cursor,
@@ -214,20 +239,31 @@ impl Ledger {
     }
 }
 
+impl Ledger {
+    /// The first sequence number recorded at or after `ms` (the size if none).
+    fn first_recorded_at_or_after(&self, ms: i64) -> Result<Seq, ReadError> {
+        let (mut lo, mut hi) = (0, self.size());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.stored_entry(mid)?.leaf.recorded_at_ms < ms {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        Ok(lo)
+    }
+}
+
 fn matches(q: &Query, e: &EntryView, _scan_all: bool) -> bool {
     let st = e.statement.as_ref();
-    let eq = |want: &Option<String>, got: Option<&String>| want.as_ref().is_none_or(|w| got == Some(w));
+    let eq =
+        |want: &Option<String>, got: Option<&String>| want.as_ref().is_none_or(|w| got == Some(w));
     eq(&q.case, st.map(|s| &s.case))
         && eq(&q.kind, st.map(|s| &s.kind))
         && eq(&q.subject, st.map(|s| &s.subject))
-        && q.signer.is_none_or(|k| e.signatures.iter().any(|s| s.public_key == k))
+        && q.signer
+            .is_none_or(|k| e.signatures.iter().any(|s| s.public_key == k))
         && q.from_ms.is_none_or(|f| e.recorded_at_ms >= f)
         && q.to_ms.is_none_or(|t| e.recorded_at_ms < t)
-}
-
-// Keep the time-index helpers referenced for future range scans by time.
-#[allow(dead_code)]
-fn time_prefix(ms: i64) -> Vec<u8> {
-    let _ = entry_key(0);
-    Index::Time.prefix(&time_bytes(ms))
 }

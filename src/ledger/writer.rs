@@ -9,7 +9,7 @@ use crate::merkle::{self, StoreHashes};
 use crate::policy::RefView;
 use crate::registry::Registry;
 use crate::statement::{FieldError, Statement, StatementSignature, VerifiedStatement};
-use crate::store::{body_key, entry_key, hash_key, meta_key, time_bytes, Index, WriteBatch};
+use crate::store::{body_key, entry_key, hash_key, meta_key, Index, WriteBatch};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender};
@@ -31,6 +31,9 @@ pub(crate) struct Job {
 pub(crate) struct Done {
     pub seq: u64,
     pub duplicate: bool,
+    pub leaf_hash: Digest,
+    pub body_hash: Digest,
+    pub recorded_at_ms: i64,
 }
 
 /// The writer's view of the tip of the ledger.
@@ -56,7 +59,8 @@ impl WriterState {
 pub(crate) fn submit(inner: &Inner, verified: VerifiedStatement) -> Result<Done, AppendError> {
     let jobs = inner.jobs.lock().clone().ok_or(AppendError::ShuttingDown)?;
     let (reply, rx) = std::sync::mpsc::sync_channel(1);
-    jobs.send(Job { verified, reply }).map_err(|_| AppendError::ShuttingDown)?;
+    jobs.send(Job { verified, reply })
+        .map_err(|_| AppendError::ShuttingDown)?;
     rx.recv().map_err(|_| AppendError::ShuttingDown)?
 }
 
@@ -87,8 +91,15 @@ fn now_ms() -> i64 {
 struct GroupWork {
     batch: WriteBatch,
     overlay: HashMap<u64, Hash>,
-    local: HashMap<Digest, (u64, Vec<StatementSignature>, Statement)>,
+    local: HashMap<Digest, Local>,
     registry_changed: bool,
+}
+
+/// An entry sequenced in this group.
+struct Local {
+    done: Done,
+    signatures: Vec<StatementSignature>,
+    statement: Statement,
 }
 
 enum Outcome {
@@ -144,7 +155,10 @@ fn commit_group(inner: &Arc<Inner>, state: &mut WriterState, group: Vec<Job>) {
 }
 
 fn halt(inner: &Inner, why: &str) {
-    tracing::error!(reason = why, "ledger halted: no further appends are acknowledged");
+    tracing::error!(
+        reason = why,
+        "ledger halted: no further appends are acknowledged"
+    );
     let mut h = inner.halted.write();
     if h.is_none() {
         *h = Some(why.to_string());
@@ -152,15 +166,25 @@ fn halt(inner: &Inner, why: &str) {
 }
 
 /// Signs the group's checkpoint and commits everything durably; then publishes.
-fn write_group(inner: &Inner, state: &WriterState, mut work: GroupWork, first_new: u64) -> Result<(), String> {
+fn write_group(
+    inner: &Inner,
+    state: &WriterState,
+    mut work: GroupWork,
+    first_new: u64,
+) -> Result<(), String> {
     let store = &*inner.store;
     let root = merkle::root(state.next, &StoreHashes::with_overlay(store, &work.overlay))
         .map_err(|e| format!("computing the tree root failed: {e}"))?;
     let cp = inner.signer.sign(state.next, root);
-    work.batch.push((meta_key(META_SIZE), state.next.to_be_bytes().to_vec()));
-    work.batch.push((meta_key(META_CHECKPOINT), cp.note.clone().into_bytes()));
+    work.batch
+        .push((meta_key(META_SIZE), state.next.to_be_bytes().to_vec()));
+    work.batch
+        .push((meta_key(META_CHECKPOINT), cp.note.clone().into_bytes()));
     if first_new == 0 {
-        work.batch.push((meta_key(META_ORIGIN), inner.signer.origin().as_bytes().to_vec()));
+        work.batch.push((
+            meta_key(META_ORIGIN),
+            inner.signer.origin().as_bytes().to_vec(),
+        ));
     }
     inner
         .store
@@ -173,7 +197,10 @@ fn write_group(inner: &Inner, state: &WriterState, mut work: GroupWork, first_ne
         size: state.next,
         checkpoint: cp,
     };
-    inner.metrics.appended.fetch_add(state.next - first_new, Ordering::Relaxed);
+    inner
+        .metrics
+        .appended
+        .fetch_add(state.next - first_new, Ordering::Relaxed);
     inner.metrics.commits.fetch_add(1, Ordering::Relaxed);
     Ok(())
 }
@@ -188,18 +215,27 @@ fn sequence_one(
     let store = &*inner.store;
     let bh = v.body_hash();
     // Already recorded (in this group or before)?
-    if let Some((seq, sigs, _)) = work.local.get(&bh) {
-        return Ok(if sigs.as_slice() == v.signatures() {
-            Outcome::AfterCommit(Done { seq: *seq, duplicate: true })
+    if let Some(l) = work.local.get(&bh) {
+        return Ok(if l.signatures.as_slice() == v.signatures() {
+            Outcome::AfterCommit(Done {
+                duplicate: true,
+                ..l.done
+            })
         } else {
-            Outcome::Now(Err(AppendError::ConflictingDuplicate { seq: *seq }))
+            Outcome::Now(Err(AppendError::ConflictingDuplicate { seq: l.done.seq }))
         });
     }
     if let Some(seq) = lookup_body(store, &bh)? {
         let e = read_entry(store, seq)?;
         inner.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
         return Ok(Outcome::Now(if e.leaf.signatures == v.signatures() {
-            Ok(Done { seq, duplicate: true })
+            Ok(Done {
+                seq,
+                duplicate: true,
+                leaf_hash: e.leaf.hash(),
+                body_hash: bh,
+                recorded_at_ms: e.leaf.recorded_at_ms,
+            })
         } else {
             Err(AppendError::ConflictingDuplicate { seq })
         }));
@@ -248,7 +284,6 @@ fn sequence_one(
     b.push((Index::Case.key(s.case.as_str().as_bytes(), seq), vec![]));
     b.push((Index::Subject.key(s.subject.as_bytes(), seq), vec![]));
     b.push((Index::Kind.key(s.kind.as_str().as_bytes(), seq), vec![]));
-    b.push((Index::Time.key(&time_bytes(at), seq), vec![]));
     for pk in &signers {
         b.push((Index::Signer.key(pk.as_bytes(), seq), vec![]));
     }
@@ -257,11 +292,25 @@ fn sequence_one(
         body: Some(v.body().to_vec()),
     };
     b.push((entry_key(seq), stored.encode()));
-    work.local.insert(bh, (seq, v.signatures().to_vec(), s.clone()));
+    let done = Done {
+        seq,
+        duplicate: false,
+        leaf_hash: lh,
+        body_hash: bh,
+        recorded_at_ms: at,
+    };
+    work.local.insert(
+        bh,
+        Local {
+            done,
+            signatures: v.signatures().to_vec(),
+            statement: s.clone(),
+        },
+    );
     state.next += 1;
     state.last_hash = lh;
     state.last_time = at;
-    Ok(Outcome::AfterCommit(Done { seq, duplicate: false }))
+    Ok(Outcome::AfterCommit(done))
 }
 
 fn lookup_body(store: &dyn crate::store::Store, h: &Digest) -> Result<Option<u64>, String> {
@@ -286,8 +335,8 @@ fn resolve_refs(
 ) -> Result<Result<Resolved, AppendError>, String> {
     let mut out = Vec::with_capacity(s.refs.len());
     for (index, r) in s.refs.iter().enumerate() {
-        if let Some((seq, _, st)) = work.local.get(r) {
-            out.push((*seq, *r, st.clone()));
+        if let Some(l) = work.local.get(r) {
+            out.push((l.done.seq, *r, l.statement.clone()));
             continue;
         }
         let Some(seq) = lookup_body(store, r)? else {
@@ -304,7 +353,8 @@ fn resolve_refs(
             )
             .into()));
         };
-        let st = Statement::from_body_bytes(&body).map_err(|e| format!("stored entry {seq}: {e}"))?;
+        let st =
+            Statement::from_body_bytes(&body).map_err(|e| format!("stored entry {seq}: {e}"))?;
         out.push((seq, *r, st));
     }
     Ok(Ok(out))

@@ -12,8 +12,10 @@
 //! | `S` len(u32 BE) subject seq | empty: subject index |
 //! | `K` len(u32 BE) kind seq | empty: kind index |
 //! | `G` public_key(32) seq | empty: signer index |
-//! | `T` recorded_at_ms(i64 BE, sign bit flipped) seq | empty: time index |
 //! | `M` name | metadata: `Msize`, `Mcheckpoint`, `Morigin` |
+//!
+//! There is no time index: the ledger clock never decreases along the
+//! sequence, so a recorded-at range is found by binary search over entries.
 
 /// Entry key.
 pub fn entry_key(seq: u64) -> Vec<u8> {
@@ -43,8 +45,6 @@ pub enum Index {
     Kind,
     /// By signer public key (32 raw bytes).
     Signer,
-    /// By recorded-at time.
-    Time,
 }
 
 impl Index {
@@ -54,7 +54,6 @@ impl Index {
             Index::Subject => b'S',
             Index::Kind => b'K',
             Index::Signer => b'G',
-            Index::Time => b'T',
         }
     }
 
@@ -62,7 +61,7 @@ impl Index {
     pub fn prefix(self, value: &[u8]) -> Vec<u8> {
         let mut k = vec![self.tag()];
         match self {
-            Index::Signer | Index::Time => {}
+            Index::Signer => {}
             _ => k.extend_from_slice(&(value.len() as u32).to_be_bytes()),
         }
         k.extend_from_slice(value);
@@ -81,11 +80,6 @@ impl Index {
         let tail: [u8; 8] = key.get(key.len().checked_sub(8)?..)?.try_into().ok()?;
         Some(u64::from_be_bytes(tail))
     }
-}
-
-/// Time index value: i64 ms with the sign bit flipped so byte order is time order.
-pub fn time_bytes(ms: i64) -> [u8; 8] {
-    ((ms as u64) ^ (1 << 63)).to_be_bytes()
 }
 
 /// The smallest key greater than every key starting with `prefix`.
@@ -117,11 +111,5 @@ mod tests {
         assert!(!a.starts_with(&Index::Case.prefix(b"a")));
         assert!(a.starts_with(&Index::Case.prefix(b"ab")));
         assert_eq!(Index::seq_of(&a), Some(1));
-    }
-
-    #[test]
-    fn time_order_is_byte_order() {
-        assert!(time_bytes(-5) < time_bytes(0));
-        assert!(time_bytes(1) < time_bytes(2));
     }
 }

@@ -27,7 +27,13 @@ impl Store for MemoryStore {
         Ok(self.map.read().get(key).cloned())
     }
 
-    fn scan(&self, start: &[u8], end: &[u8], reverse: bool, limit: usize) -> Result<Vec<Pair>, StoreError> {
+    fn scan(
+        &self,
+        start: &[u8],
+        end: &[u8],
+        reverse: bool,
+        limit: usize,
+    ) -> Result<Vec<Pair>, StoreError> {
         let map = self.map.read();
         let range = map.range(start.to_vec()..end.to_vec());
         let clone = |(k, v): (&Vec<u8>, &Vec<u8>)| (k.clone(), v.clone());

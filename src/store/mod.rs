@@ -50,7 +50,13 @@ pub trait Store: Send + Sync + 'static {
     ///
     /// # Errors
     /// I/O or corruption.
-    fn scan(&self, start: &[u8], end: &[u8], reverse: bool, limit: usize) -> Result<Vec<Pair>, StoreError>;
+    fn scan(
+        &self,
+        start: &[u8],
+        end: &[u8],
+        reverse: bool,
+        limit: usize,
+    ) -> Result<Vec<Pair>, StoreError>;
 
     /// Writes every pair atomically. When this returns `Ok`, every byte is on
     /// stable storage (see docs/durability.md).

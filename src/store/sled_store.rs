@@ -106,7 +106,13 @@ impl Store for SledStore {
         Ok(self.tree.get(key).map_err(sled_err)?.map(|v| v.to_vec()))
     }
 
-    fn scan(&self, start: &[u8], end: &[u8], reverse: bool, limit: usize) -> Result<Vec<Pair>, StoreError> {
+    fn scan(
+        &self,
+        start: &[u8],
+        end: &[u8],
+        reverse: bool,
+        limit: usize,
+    ) -> Result<Vec<Pair>, StoreError> {
         let range = self.tree.range(start..end);
         let mut out = Vec::new();
         let mut push = |r: sled::Result<(sled::IVec, sled::IVec)>| -> Result<bool, StoreError> {

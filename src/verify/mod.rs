@@ -45,6 +45,8 @@ pub struct Replay<'a> {
     last_time: i64,
     signatures: u64,
     store_hashes: Option<&'a dyn Store>,
+    /// Stored tree hashes of the current chunk: (first index, hashes).
+    prefetched: (u64, Vec<Option<[u8; 32]>>),
     /// Root at each size a caller wants to compare (e.g. an old checkpoint).
     roots_at: Vec<(u64, Option<Digest>)>,
 }
@@ -62,6 +64,9 @@ struct Prepared {
     seq: u64,
     entry: StoredEntry,
     leaf_hash: Digest,
+    /// The kind, when the body is present.
+    kind: Option<crate::ids::Kind>,
+    /// The full statement, for the kinds the registry interprets.
     statement: Option<Statement>,
 }
 
@@ -77,18 +82,29 @@ impl<'a> Replay<'a> {
             last_time: i64::MIN,
             signatures: 0,
             store_hashes,
+            prefetched: (0, Vec::new()),
             roots_at: Vec::new(),
         }
     }
 
     /// Also record the root when the replay reaches `size`.
     pub fn want_root_at(&mut self, size: u64) {
-        self.roots_at.push((size, if size == 0 { Some(self.tree.root()) } else { None }));
+        self.roots_at.push((
+            size,
+            if size == 0 {
+                Some(self.tree.root())
+            } else {
+                None
+            },
+        ));
     }
 
     /// The recorded root at `size`, if reached.
     pub fn root_at(&self, size: u64) -> Option<Digest> {
-        self.roots_at.iter().find(|(s, _)| *s == size).and_then(|(_, r)| *r)
+        self.roots_at
+            .iter()
+            .find(|(s, _)| *s == size)
+            .and_then(|(_, r)| *r)
     }
 
     /// Entries replayed.
@@ -142,12 +158,18 @@ impl<'a> Replay<'a> {
             })
             .collect();
         let bad_sig = sigs::first_bad(&jobs);
+        if let (Some(store), Some(first), Some(last)) = (self.store_hashes, ok.first(), ok.last()) {
+            self.prefetch_hashes(store, first.seq, last.seq + 1)?;
+        }
         for (i, p) in ok.into_iter().enumerate() {
             if bad_sig == Some(i) {
                 return Err(problem(
                     Some(p.seq),
                     ProblemKind::BadSignature,
-                    format!("a signature does not verify over body hash {} for ledger {origin:?}", p.entry.leaf.body_hash),
+                    format!(
+                        "a signature does not verify over body hash {} for ledger {origin:?}",
+                        p.entry.leaf.body_hash
+                    ),
                 ));
             }
             self.signatures += p.entry.leaf.signatures.len() as u64;
@@ -159,44 +181,104 @@ impl<'a> Replay<'a> {
         }
     }
 
+    /// Reads the stored tree hashes of entries `from..to` in one range scan.
+    fn prefetch_hashes(&mut self, store: &dyn Store, from: u64, to: u64) -> Result<(), Problem> {
+        let (a, b) = (
+            tlog_tiles::stored_hash_index(0, from),
+            tlog_tiles::stored_hash_index(0, to),
+        );
+        let rows = store
+            .scan(&hash_key(a), &hash_key(b), false, usize::MAX)
+            .map_err(|e| problem(Some(from), ProblemKind::Storage, e.to_string()))?;
+        let mut v = vec![None; (b - a) as usize];
+        for (k, val) in rows {
+            let idx = k
+                .get(1..9)
+                .and_then(|b| b.try_into().ok())
+                .map(u64::from_be_bytes);
+            if let (Some(idx), Ok(h)) = (idx, <[u8; 32]>::try_from(val.as_slice())) {
+                if let Some(slot) = idx.checked_sub(a).and_then(|o| v.get_mut(o as usize)) {
+                    *slot = Some(h);
+                }
+            }
+        }
+        self.prefetched = (a, v);
+        Ok(())
+    }
+
     /// The checks that depend on order.
     fn sequential(&mut self, p: Prepared) -> Result<(), Problem> {
         let seq = p.seq;
         let leaf = &p.entry.leaf;
         let at = Some(seq);
         if leaf.seq != seq {
-            return Err(problem(at, ProblemKind::SequenceMismatch, format!("stored at position {seq} but says it is entry {}", leaf.seq)));
+            return Err(problem(
+                at,
+                ProblemKind::SequenceMismatch,
+                format!("stored at position {seq} but says it is entry {}", leaf.seq),
+            ));
         }
         if leaf.prev != self.prev {
-            return Err(problem(at, ProblemKind::ChainBroken, format!("prev is {} but entry {}'s leaf hash is {}", leaf.prev, seq.wrapping_sub(1), self.prev)));
+            return Err(problem(
+                at,
+                ProblemKind::ChainBroken,
+                format!(
+                    "prev is {} but entry {}'s leaf hash is {}",
+                    leaf.prev,
+                    seq.wrapping_sub(1),
+                    self.prev
+                ),
+            ));
         }
         if leaf.recorded_at_ms < self.last_time {
-            return Err(problem(at, ProblemKind::TimeReversed, format!("recorded at {} ms, before the previous entry ({} ms)", leaf.recorded_at_ms, self.last_time)));
+            return Err(problem(
+                at,
+                ProblemKind::TimeReversed,
+                format!(
+                    "recorded at {} ms, before the previous entry ({} ms)",
+                    leaf.recorded_at_ms, self.last_time
+                ),
+            ));
         }
         let signers: Vec<PublicKey> = leaf.signatures.iter().map(|s| s.public_key).collect();
-        match &p.statement {
-            Some(s) => {
+        let registry = match (&p.statement, &p.kind) {
+            (Some(s), _) => {
                 if seq == 0 {
                     self.check_pinned_roots(s)?;
                 }
+                self.registry.admit(seq, leaf.recorded_at_ms, s, &signers)
+            }
+            (None, Some(kind)) => {
                 self.registry
-                    .admit(seq, leaf.recorded_at_ms, s, &signers)
-                    .map_err(|e| problem(at, ProblemKind::Registry, e.to_string()))?;
+                    .authorize(seq, leaf.recorded_at_ms, kind.as_str(), &signers)
             }
-            None => {
-                return Err(problem(at, ProblemKind::BodyInvalid, "body is withheld; a full verification needs every body"));
+            (None, None) => {
+                return Err(problem(
+                    at,
+                    ProblemKind::BodyInvalid,
+                    "body is withheld; a full verification needs every body",
+                ));
             }
-        }
+        };
+        registry.map_err(|e| problem(at, ProblemKind::Registry, e.to_string()))?;
         let new_nodes = self.tree.push_nodes(p.leaf_hash);
-        if let Some(store) = self.store_hashes {
+        if self.store_hashes.is_some() {
             let start = tlog_tiles::stored_hash_index(0, seq);
             for (i, h) in new_nodes.iter().enumerate() {
                 let idx = start + i as u64;
-                let stored = store
-                    .get(&hash_key(idx))
-                    .map_err(|e| problem(at, ProblemKind::Storage, e.to_string()))?;
-                if stored.as_deref() != Some(&h.0[..]) {
-                    return Err(problem(at, ProblemKind::TreeHashMismatch, format!("stored tree hash {idx} (level {i}) differs from the recomputed {h}")));
+                let stored = idx
+                    .checked_sub(self.prefetched.0)
+                    .and_then(|off| self.prefetched.1.get(off as usize))
+                    .copied()
+                    .flatten();
+                if stored != Some(h.0) {
+                    return Err(problem(
+                        at,
+                        ProblemKind::TreeHashMismatch,
+                        format!(
+                            "stored tree hash {idx} (level {i}) differs from the recomputed {h}"
+                        ),
+                    ));
                 }
             }
         }
@@ -213,12 +295,24 @@ impl<'a> Replay<'a> {
     }
 
     fn check_pinned_roots(&self, s: &Statement) -> Result<(), Problem> {
-        let Some(pinned) = &self.trust.roots else { return Ok(()) };
+        let Some(pinned) = &self.trust.roots else {
+            return Ok(());
+        };
         let g: crate::registry::GenesisPayload = serde_json::from_value(s.payload.clone())
-            .map_err(|e| problem(Some(0), ProblemKind::Registry, format!("genesis payload: {e}")))?;
+            .map_err(|e| {
+                problem(
+                    Some(0),
+                    ProblemKind::Registry,
+                    format!("genesis payload: {e}"),
+                )
+            })?;
         let named: BTreeSet<PublicKey> = g.roots.iter().map(|r| r.public_key).collect();
         if &named != pinned {
-            return Err(problem(Some(0), ProblemKind::UntrustedRoots, "the genesis entry names root keys other than the pinned ones"));
+            return Err(problem(
+                Some(0),
+                ProblemKind::UntrustedRoots,
+                "the genesis entry names root keys other than the pinned ones",
+            ));
         }
         Ok(())
     }
@@ -232,28 +326,76 @@ impl<'a> Replay<'a> {
         let cp = verify_checkpoint(note, &self.trust.verifier_key)
             .map_err(|e| problem(None, ProblemKind::Checkpoint, e.to_string()))?;
         if cp.size > self.size() {
-            return Err(problem(None, ProblemKind::Missing, format!("the checkpoint covers {} entries but only {} were found", cp.size, self.size())));
+            return Err(problem(
+                None,
+                ProblemKind::Missing,
+                format!(
+                    "the checkpoint covers {} entries but only {} were found",
+                    cp.size,
+                    self.size()
+                ),
+            ));
         }
-        let root = if cp.size == self.size() { Some(self.root()) } else { self.root_at(cp.size) };
+        let root = if cp.size == self.size() {
+            Some(self.root())
+        } else {
+            self.root_at(cp.size)
+        };
         match root {
             Some(r) if r == cp.root => Ok(cp.size),
-            Some(r) => Err(problem(None, ProblemKind::RootMismatch, format!("checkpoint of size {} has root {} but the entries give {r}", cp.size, cp.root))),
-            None => Err(problem(None, ProblemKind::Checkpoint, format!("no root was recorded at size {}", cp.size))),
+            Some(r) => Err(problem(
+                None,
+                ProblemKind::RootMismatch,
+                format!(
+                    "checkpoint of size {} has root {} but the entries give {r}",
+                    cp.size, cp.root
+                ),
+            )),
+            None => Err(problem(
+                None,
+                ProblemKind::Checkpoint,
+                format!("no root was recorded at size {}", cp.size),
+            )),
         }
     }
 }
 
 fn prepare(seq: u64, bytes: &[u8]) -> Result<Prepared, Problem> {
     let at = Some(seq);
-    let entry = StoredEntry::decode(bytes).map_err(|e| problem(at, ProblemKind::Undecodable, format!("stored entry does not decode: {e}")))?;
-    let statement = match &entry.body {
-        None => None,
+    let entry = StoredEntry::decode(bytes).map_err(|e| {
+        problem(
+            at,
+            ProblemKind::Undecodable,
+            format!("stored entry does not decode: {e}"),
+        )
+    })?;
+    let (kind, statement) = match &entry.body {
+        None => (None, None),
         Some(b) => {
             let h = body_hash(b);
             if h != entry.leaf.body_hash {
-                return Err(problem(at, ProblemKind::BodyHashMismatch, format!("body hashes to {h} but the leaf says {}", entry.leaf.body_hash)));
+                return Err(problem(
+                    at,
+                    ProblemKind::BodyHashMismatch,
+                    format!(
+                        "body hashes to {h} but the leaf says {}",
+                        entry.leaf.body_hash
+                    ),
+                ));
             }
-            Some(Statement::from_body_bytes(b).map_err(|e| problem(at, ProblemKind::BodyInvalid, e.to_string()))?)
+            // The body hash and signatures bind every byte; only registry
+            // entries need their payload parsed to replay the rules.
+            let kind = Statement::kind_of_body(b)
+                .map_err(|e| problem(at, ProblemKind::BodyInvalid, e.to_string()))?;
+            let statement = if kind.is_core() {
+                Some(
+                    Statement::from_body_bytes(b)
+                        .map_err(|e| problem(at, ProblemKind::BodyInvalid, e.to_string()))?,
+                )
+            } else {
+                None
+            };
+            (Some(kind), statement)
         }
     };
     let leaf_hash = entry.leaf.hash();
@@ -261,6 +403,7 @@ fn prepare(seq: u64, bytes: &[u8]) -> Result<Prepared, Problem> {
         seq,
         entry,
         leaf_hash,
+        kind,
         statement,
     })
 }
@@ -284,12 +427,18 @@ pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)
                 .map_err(|e| problem(None, ProblemKind::Checkpoint, e.to_string()))?;
             replay.want_root_at(cp.size);
         }
-        let size = crate::ledger::stored_size_of(store).map_err(|e| problem(None, ProblemKind::Storage, e))?;
+        let size = crate::ledger::stored_size_of(store)
+            .map_err(|e| problem(None, ProblemKind::Storage, e))?;
         let mut next = 0u64;
         while next < size {
             let end = (next + CHUNK).min(size);
             let rows = store
-                .scan(&crate::store::entry_key(next), &crate::store::entry_key(end), false, CHUNK as usize)
+                .scan(
+                    &crate::store::entry_key(next),
+                    &crate::store::entry_key(end),
+                    false,
+                    CHUNK as usize,
+                )
                 .map_err(|e| problem(Some(next), ProblemKind::Storage, e.to_string()))?;
             let mut chunk = Vec::with_capacity(rows.len());
             let mut missing = None;
@@ -305,7 +454,11 @@ pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)
             replay.feed(chunk)?;
             if got < end - next {
                 let want = missing.unwrap_or(next + got);
-                return Err(problem(Some(want), ProblemKind::Missing, format!("entry {want} is missing from the store (tree size is {size})")));
+                return Err(problem(
+                    Some(want),
+                    ProblemKind::Missing,
+                    format!("entry {want} is missing from the store (tree size is {size})"),
+                ));
             }
             next = end;
             progress(next, size);
@@ -313,7 +466,13 @@ pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)
         let cp_size = match note {
             Some(n) => Some(replay.check_checkpoint(&n)?),
             None if size == 0 => None,
-            None => return Err(problem(None, ProblemKind::Checkpoint, "the store holds entries but no checkpoint")),
+            None => {
+                return Err(problem(
+                    None,
+                    ProblemKind::Checkpoint,
+                    "the store holds entries but no checkpoint",
+                ))
+            }
         };
         Ok((size, cp_size))
     })();
@@ -321,7 +480,11 @@ pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)
 }
 
 /// Builds the report from a replay's outcome.
-pub fn report(replay: &Replay<'_>, result: Result<(u64, Option<u64>), Problem>, started: std::time::Instant) -> VerifyReport {
+pub fn report(
+    replay: &Replay<'_>,
+    result: Result<(u64, Option<u64>), Problem>,
+    started: std::time::Instant,
+) -> VerifyReport {
     let elapsed_ms = started.elapsed().as_millis() as u64;
     match result {
         Ok((size, cp)) => VerifyReport {

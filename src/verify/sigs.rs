@@ -63,9 +63,12 @@ pub fn first_bad(jobs: &[SigJob]) -> Option<usize> {
         .filter_map(|chunk| {
             let ok_r = chunk.iter().all(|j| r_is_acceptable(&j.sig));
             let msgs: Vec<&[u8]> = chunk.iter().map(|j| j.msg.as_slice()).collect();
-            let sigs: Vec<ed25519_dalek::Signature> =
-                chunk.iter().map(|j| ed25519_dalek::Signature::from_bytes(&j.sig.0)).collect();
-            let keys: Vec<ed25519_dalek::VerifyingKey> = chunk.iter().map(|j| j.key.verifying_key()).collect();
+            let sigs: Vec<ed25519_dalek::Signature> = chunk
+                .iter()
+                .map(|j| ed25519_dalek::Signature::from_bytes(&j.sig.0))
+                .collect();
+            let keys: Vec<ed25519_dalek::VerifyingKey> =
+                chunk.iter().map(|j| j.key.verifying_key()).collect();
             if ok_r && ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok() {
                 return None;
             }
@@ -97,7 +100,9 @@ mod tests {
 
     #[test]
     fn a_bad_signature_in_a_large_batch_is_named() {
-        let mut jobs: Vec<SigJob> = (0..300).map(|i| job(i, (i % 7) as u8 + 1, &[i as u8])).collect();
+        let mut jobs: Vec<SigJob> = (0..300)
+            .map(|i| job(i, (i % 7) as u8 + 1, &[i as u8]))
+            .collect();
         assert_eq!(first_bad(&jobs), None);
         jobs[211].sig.0[5] ^= 1;
         jobs[250].sig.0[5] ^= 1;

@@ -1,0 +1,181 @@
+//! Ledger benchmarks: durable appends/s with 1 and 64 appenders, full
+//! verification in entries/s at 100,000 entries, and bytes on disk per entry.
+//!
+//! `cargo bench --bench ledger` (results go to docs/performance.md by hand,
+//! with the machine). `TIEZHENG_BENCH_ENTRIES` changes the 100,000.
+//!
+//! Not criterion: each measurement is one long durable run (fsyncs, a 100k
+//! ledger), where criterion's repeated sampling would take hours and say no more.
+
+use rayon::prelude::*;
+use std::sync::Arc;
+use std::time::Instant;
+use tiezheng::builders;
+use tiezheng::ids::{EventDate, Kind};
+use tiezheng::keys::Keypair;
+use tiezheng::registry::{EnrolmentPayload, Identity};
+use tiezheng::statement::{SignedStatementJson, StatementJson};
+use tiezheng::store::{SledStore, Store};
+use tiezheng::{Ledger, LedgerConfig};
+
+const ORIGIN: &str = "tiezheng.bench/ledger";
+
+fn ledger(dir: &std::path::Path) -> (Ledger, Arc<SledStore>, Keypair) {
+    let store = Arc::new(SledStore::open(dir).expect("open sled"));
+    let ledger = Ledger::open(
+        store.clone(),
+        LedgerConfig {
+            origin: ORIGIN.into(),
+            checkpoint_key: Keypair::generate(),
+            policy: Arc::new(tiezheng::records::RecordRules),
+        },
+    )
+    .expect("open ledger");
+    let root = Keypair::generate();
+    let who = Identity {
+        person: "bench".into(),
+        unit: "博乐市应急管理局".into(),
+        role: "bench".into(),
+    };
+    let g = builders::genesis(ORIGIN, &[(root.public(), who.clone())], "bench");
+    ledger
+        .append(&builders::sign(ORIGIN, &g, &[&root]).expect("sign"))
+        .expect("genesis");
+    let officer = Keypair::generate();
+    let e = EnrolmentPayload {
+        public_key: officer.public(),
+        identity: who,
+        kinds: vec![Kind::new("penalty_decision").expect("kind")],
+        may_enrol: false,
+        valid_from: EventDate::new("2020-01-01").expect("date"),
+        valid_until: None,
+    };
+    ledger
+        .append(&builders::sign(ORIGIN, &builders::enrolment(&e), &[&root]).expect("sign"))
+        .expect("enrol");
+    (ledger, store, officer)
+}
+
+/// A realistic penalty decision (document 000's fine), made unique by `n`.
+fn presign(officer: &Keypair, n: usize, salt: u64) -> Vec<SignedStatementJson> {
+    (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let s = StatementJson {
+                kind: "penalty_decision".into(),
+                case: format!("博乐11·25-{}", i % 100),
+                subject: "博乐市XXXX有限责任公司".into(),
+                event_date: "2025-04-10".into(),
+                refs: vec![],
+                signed_at_ms: 1_744_243_200_000 + i as i64,
+                payload: serde_json::json!({
+                    "issuer": "博乐市应急管理局",
+                    "party": {"party_type": "unit", "name": format!("博乐市XXXX有限责任公司{salt}-{i}")},
+                    "amount_fen": 50_000_000u64,
+                    "amount_capitals": "伍拾万元整",
+                    "legal_basis": [{"law": "中华人民共和国安全生产法", "article": "第一百一十四条"}],
+                    "document_number": format!("博应急罚〔2025〕{}号", i + 1),
+                }),
+            };
+            builders::sign(ORIGIN, &s, &[officer]).expect("sign")
+        })
+        .collect()
+}
+
+fn appends(appenders: usize, n: usize) -> f64 {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ledger, _, officer) = ledger(dir.path());
+    let stmts = Arc::new(presign(&officer, n, appenders as u64));
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let start = Instant::now();
+    let threads: Vec<_> = (0..appenders)
+        .map(|_| {
+            let (ledger, stmts, next) = (ledger.clone(), stmts.clone(), next.clone());
+            std::thread::spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= stmts.len() {
+                    break;
+                }
+                ledger.append(&stmts[i]).expect("append");
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("appender");
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let commits = ledger
+        .metrics()
+        .commits
+        .load(std::sync::atomic::Ordering::Relaxed);
+    println!(
+        "appends: {appenders:>2} appenders, {n} entries: {:.0} durable appends/s ({secs:.2} s, {commits} group commits, {:.1} entries per fsync)",
+        n as f64 / secs,
+        n as f64 / commits as f64
+    );
+    n as f64 / secs
+}
+
+fn verification(n: usize) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ledger, store, officer) = ledger(dir.path());
+    let stmts = Arc::new(presign(&officer, n, 7));
+    let chunks: Vec<_> = (0..64).collect();
+    chunks.par_iter().for_each(|c| {
+        for s in stmts.iter().skip(*c).step_by(64) {
+            ledger.append(s).expect("append");
+        }
+    });
+    let size = ledger.size();
+    let start = Instant::now();
+    let report = ledger.verify_full(&|_, _| {});
+    let secs = start.elapsed().as_secs_f64();
+    assert!(report.ok, "{:?}", report.problem);
+    println!(
+        "verify: {size} entries, {} signatures in {secs:.2} s: {:.0} entries/s",
+        report.signatures,
+        size as f64 / secs
+    );
+    ledger.shutdown();
+    let sled_bytes = store.disk_bytes().unwrap_or(0);
+    let du = dir_size(dir.path());
+    println!(
+        "size: {size} entries: {du} bytes in the data directory ({:.0} bytes/entry), sled size_on_disk {sled_bytes} ({:.0} bytes/entry)",
+        du as f64 / size as f64,
+        sled_bytes as f64 / size as f64
+    );
+    let payload = stmts[0].statement.payload.to_string().len();
+    println!("      (each entry: ~{payload} bytes of canonical payload JSON, one signature)");
+}
+
+fn dir_size(p: &std::path::Path) -> u64 {
+    std::fs::read_dir(p)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => dir_size(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --benches` passes nothing: keep that quick.
+    let full = std::env::args().any(|a| a == "--bench");
+    let n: usize = std::env::var("TIEZHENG_BENCH_ENTRIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if full { 100_000 } else { 500 });
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    appends(1, (n / 20).max(200));
+    appends(64, n);
+    verification(n);
+}
