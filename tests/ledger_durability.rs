@@ -87,3 +87,68 @@ fn every_acknowledged_entry_survives_kill_9() {
     let r = ledger.verify_full(&|_, _| {});
     assert!(r.ok, "{:?}", r.problem);
 }
+
+/// A store whose commits start failing, as a full disk would.
+struct FailingStore {
+    inner: tiezheng::store::MemoryStore,
+    fail: std::sync::atomic::AtomicBool,
+}
+
+impl tiezheng::store::Store for FailingStore {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, tiezheng::store::StoreError> {
+        self.inner.get(key)
+    }
+    fn scan(
+        &self,
+        s: &[u8],
+        e: &[u8],
+        rev: bool,
+        limit: usize,
+    ) -> Result<Vec<tiezheng::store::Pair>, tiezheng::store::StoreError> {
+        self.inner.scan(s, e, rev, limit)
+    }
+    fn commit(
+        &self,
+        batch: tiezheng::store::WriteBatch,
+    ) -> Result<(), tiezheng::store::StoreError> {
+        if self.fail.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(tiezheng::store::StoreError::Io(
+                "No space left on device (os error 28)".into(),
+            ));
+        }
+        self.inner.commit(batch)
+    }
+}
+
+#[test]
+fn a_failed_commit_halts_the_ledger_and_says_why() {
+    let store = Arc::new(FailingStore {
+        inner: tiezheng::store::MemoryStore::new(),
+        fail: false.into(),
+    });
+    let f = with_store(store.clone());
+    f.ledger
+        .append(&signed(&penalty(1), &[&f.officer]))
+        .unwrap();
+    let size = f.ledger.size();
+    store.fail.store(true, std::sync::atomic::Ordering::SeqCst);
+    let e = f
+        .ledger
+        .append(&signed(&penalty(2), &[&f.officer]))
+        .unwrap_err();
+    assert!(
+        matches!(e, tiezheng::error::AppendError::Halted(ref why) if why.contains("No space left")),
+        "{e}"
+    );
+    // The disk is back, but the ledger stays halted: it never carries on in an unknown state.
+    store.fail.store(false, std::sync::atomic::Ordering::SeqCst);
+    let e = f
+        .ledger
+        .append(&signed(&penalty(3), &[&f.officer]))
+        .unwrap_err();
+    assert!(matches!(e, tiezheng::error::AppendError::Halted(_)), "{e}");
+    assert!(f.ledger.halted().unwrap().contains("No space left"));
+    // Reads still work, and nothing from the failed group is visible.
+    assert_eq!(f.ledger.size(), size);
+    assert!(f.ledger.entry(size - 1).is_ok());
+}
