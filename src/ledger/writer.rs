@@ -23,6 +23,8 @@ const MAX_GROUP: usize = 4096;
 
 pub(crate) struct Job {
     verified: VerifiedStatement,
+    /// The record rules already passed against committed references.
+    prechecked: bool,
     reply: SyncSender<Result<Done, AppendError>>,
 }
 
@@ -57,10 +59,15 @@ impl WriterState {
 
 /// Hands a verified statement to the writer and waits until it is durable.
 pub(crate) fn submit(inner: &Inner, verified: VerifiedStatement) -> Result<Done, AppendError> {
+    let prechecked = precheck(inner, &verified)?;
     let jobs = inner.jobs.lock().clone().ok_or(AppendError::ShuttingDown)?;
     let (reply, rx) = std::sync::mpsc::sync_channel(1);
-    jobs.send(Job { verified, reply })
-        .map_err(|_| AppendError::ShuttingDown)?;
+    jobs.send(Job {
+        verified,
+        prechecked,
+        reply,
+    })
+    .map_err(|_| AppendError::ShuttingDown)?;
     rx.recv().map_err(|_| AppendError::ShuttingDown)?
 }
 
@@ -120,7 +127,7 @@ fn commit_group(inner: &Arc<Inner>, state: &mut WriterState, group: Vec<Job>) {
     let mut work = GroupWork::default();
     let mut waiting = Vec::new();
     for job in group {
-        match sequence_one(inner, state, &mut work, &job.verified) {
+        match sequence_one(inner, state, &mut work, &job.verified, job.prechecked) {
             Ok(Outcome::Now(r)) => {
                 let _ = job.reply.send(r);
             }
@@ -211,6 +218,7 @@ fn sequence_one(
     state: &mut WriterState,
     work: &mut GroupWork,
     v: &VerifiedStatement,
+    prechecked: bool,
 ) -> Result<Outcome, String> {
     let store = &*inner.store;
     let bh = v.body_hash();
@@ -241,21 +249,13 @@ fn sequence_one(
         }));
     }
     let s = v.statement();
-    let refs = match resolve_refs(store, work, s)? {
-        Ok(r) => r,
-        Err(e) => return Ok(Outcome::Now(Err(e))),
-    };
-    if !s.kind.is_core() {
-        let views: Vec<RefView<'_>> = refs
-            .iter()
-            .map(|(seq, h, st)| RefView {
-                seq: *seq,
-                body_hash: *h,
-                statement: st,
-            })
-            .collect();
-        if let Err(e) = inner.policy.check(s, &views) {
-            return Ok(Outcome::Now(Err(e.into())));
+    if !prechecked {
+        let refs = match resolve_refs(store, work, s)? {
+            Ok(r) => r,
+            Err(e) => return Ok(Outcome::Now(Err(e))),
+        };
+        if let Err(e) = check_policy(inner, s, &refs) {
+            return Ok(Outcome::Now(Err(e)));
         }
     }
     let seq = state.next;
@@ -326,6 +326,45 @@ fn lookup_body(store: &dyn crate::store::Store, h: &Digest) -> Result<Option<u64
 }
 
 type Resolved = Vec<(u64, Digest, Statement)>;
+
+/// Runs the record rules on the appender's own thread when every reference
+/// is already committed (entries never change once committed, so the answer
+/// stays right). Returns whether it ran: if a reference is not committed yet
+/// (it may be in the group being written), the writer checks instead. This
+/// keeps the payload parsing off the single writer thread.
+fn precheck(inner: &Inner, v: &VerifiedStatement) -> Result<bool, AppendError> {
+    let s = v.statement();
+    let mut refs = Vec::with_capacity(s.refs.len());
+    for r in &s.refs {
+        let Ok(Some(seq)) = lookup_body(&*inner.store, r) else {
+            return Ok(false);
+        };
+        let Ok(e) = read_entry(&*inner.store, seq) else {
+            return Ok(false);
+        };
+        let Some(Ok(st)) = e.body.map(|b| Statement::from_body_bytes(&b)) else {
+            return Ok(false);
+        };
+        refs.push((seq, *r, st));
+    }
+    check_policy(inner, s, &refs)?;
+    Ok(true)
+}
+
+fn check_policy(inner: &Inner, s: &Statement, refs: &Resolved) -> Result<(), AppendError> {
+    if s.kind.is_core() {
+        return Ok(());
+    }
+    let views: Vec<RefView<'_>> = refs
+        .iter()
+        .map(|(seq, h, st)| RefView {
+            seq: *seq,
+            body_hash: *h,
+            statement: st,
+        })
+        .collect();
+    inner.policy.check(s, &views).map_err(AppendError::from)
+}
 
 /// Finds each referenced entry. Outer `Err` is a storage failure.
 fn resolve_refs(
