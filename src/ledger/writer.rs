@@ -8,7 +8,7 @@ use crate::hash::Digest;
 use crate::merkle::{self, StoreHashes};
 use crate::policy::RefView;
 use crate::registry::Registry;
-use crate::statement::{FieldError, Statement, StatementSignature, VerifiedStatement};
+use crate::statement::{FieldError, Statement, VerifiedStatement};
 use crate::store::{body_key, entry_key, hash_key, meta_key, Index, WriteBatch};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -102,11 +102,10 @@ struct GroupWork {
     registry_changed: bool,
 }
 
-/// An entry sequenced in this group.
+/// An entry sequenced in this group: where it went, and which job it came from.
 struct Local {
     done: Done,
-    signatures: Vec<StatementSignature>,
-    statement: Statement,
+    job: usize,
 }
 
 enum Outcome {
@@ -126,38 +125,37 @@ fn commit_group(inner: &Arc<Inner>, state: &mut WriterState, group: Vec<Job>) {
     let first_new = state.next;
     let mut work = GroupWork::default();
     let mut waiting = Vec::new();
-    for job in group {
-        match sequence_one(inner, state, &mut work, &job.verified, job.prechecked) {
+    let mut answered = vec![false; group.len()];
+    for (i, job) in group.iter().enumerate() {
+        match sequence_one(inner, state, &mut work, &group, i) {
             Ok(Outcome::Now(r)) => {
                 let _ = job.reply.send(r);
+                answered[i] = true;
             }
-            Ok(Outcome::AfterCommit(d)) => waiting.push((job.reply, d)),
+            Ok(Outcome::AfterCommit(d)) => waiting.push((i, d)),
             Err(fatal) => {
                 halt(inner, &fatal);
-                let _ = job.reply.send(Err(AppendError::Halted(fatal.clone())));
-                for (reply, _) in waiting {
-                    let _ = reply.send(Err(AppendError::Halted(fatal.clone())));
+                // Nothing of this group is stored: tell everyone not yet answered.
+                for (_, other) in group.iter().enumerate().filter(|(j, _)| !answered[*j]) {
+                    let _ = other.reply.send(Err(AppendError::Halted(fatal.clone())));
                 }
                 return;
             }
         }
     }
     if state.next == first_new {
-        // Nothing new: only duplicates of entries in this group (impossible) or refusals.
-        for (reply, d) in waiting {
-            let _ = reply.send(Ok(d));
-        }
+        // Nothing new to write: every statement was refused.
         return;
     }
     if let Err(fatal) = write_group(inner, state, work, first_new) {
         halt(inner, &fatal);
-        for (reply, _) in waiting {
-            let _ = reply.send(Err(AppendError::Halted(fatal.clone())));
+        for (i, _) in waiting {
+            let _ = group[i].reply.send(Err(AppendError::Halted(fatal.clone())));
         }
         return;
     }
-    for (reply, d) in waiting {
-        let _ = reply.send(Ok(d));
+    for (i, d) in waiting {
+        let _ = group[i].reply.send(Ok(d));
     }
 }
 
@@ -217,14 +215,15 @@ fn sequence_one(
     inner: &Inner,
     state: &mut WriterState,
     work: &mut GroupWork,
-    v: &VerifiedStatement,
-    prechecked: bool,
+    group: &[Job],
+    index: usize,
 ) -> Result<Outcome, String> {
+    let (v, prechecked) = (&group[index].verified, group[index].prechecked);
     let store = &*inner.store;
     let bh = v.body_hash();
     // Already recorded (in this group or before)?
     if let Some(l) = work.local.get(&bh) {
-        return Ok(if l.signatures.as_slice() == v.signatures() {
+        return Ok(if group[l.job].verified.signatures() == v.signatures() {
             Outcome::AfterCommit(Done {
                 duplicate: true,
                 ..l.done
@@ -250,7 +249,7 @@ fn sequence_one(
     }
     let s = v.statement();
     if !prechecked {
-        let refs = match resolve_refs(store, work, s)? {
+        let refs = match resolve_refs(store, work, group, s)? {
             Ok(r) => r,
             Err(e) => return Ok(Outcome::Now(Err(e))),
         };
@@ -299,14 +298,7 @@ fn sequence_one(
         body_hash: bh,
         recorded_at_ms: at,
     };
-    work.local.insert(
-        bh,
-        Local {
-            done,
-            signatures: v.signatures().to_vec(),
-            statement: s.clone(),
-        },
-    );
+    work.local.insert(bh, Local { done, job: index });
     state.next += 1;
     state.last_hash = lh;
     state.last_time = at;
@@ -370,12 +362,13 @@ fn check_policy(inner: &Inner, s: &Statement, refs: &Resolved) -> Result<(), App
 fn resolve_refs(
     store: &dyn crate::store::Store,
     work: &GroupWork,
+    group: &[Job],
     s: &Statement,
 ) -> Result<Result<Resolved, AppendError>, String> {
     let mut out = Vec::with_capacity(s.refs.len());
     for (index, r) in s.refs.iter().enumerate() {
         if let Some(l) = work.local.get(r) {
-            out.push((l.done.seq, *r, l.statement.clone()));
+            out.push((l.done.seq, *r, group[l.job].verified.statement().clone()));
             continue;
         }
         let Some(seq) = lookup_body(store, r)? else {
