@@ -153,6 +153,50 @@ impl<'de> Deserialize<'de> for PublicKey {
     }
 }
 
+/// A key's identity in errors and indexes: its 32 bytes, shown as hex.
+/// (Small, unlike [`PublicKey`], which carries its decompressed point.)
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyId(pub [u8; 32]);
+
+impl Serialize for KeyId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(self.0))
+    }
+}
+
+impl fmt::Debug for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyId({})", hex::encode(self.0))
+    }
+}
+impl fmt::Display for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+impl From<PublicKey> for KeyId {
+    fn from(k: PublicKey) -> Self {
+        KeyId(k.0)
+    }
+}
+impl From<&PublicKey> for KeyId {
+    fn from(k: &PublicKey) -> Self {
+        KeyId(k.0)
+    }
+}
+impl PartialEq<PublicKey> for KeyId {
+    fn eq(&self, o: &PublicKey) -> bool {
+        self.0 == o.0
+    }
+}
+
+impl PublicKey {
+    /// This key's id.
+    pub fn id(&self) -> KeyId {
+        KeyId(self.0)
+    }
+}
+
 /// A 64-byte Ed25519 signature. In bincode it is 64 raw bytes; in JSON, hex.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Signature(pub [u8; 64]);

@@ -11,7 +11,7 @@
 //! verification, so the rules are checked the same way by both.
 
 use crate::ids::{core_kinds, EventDate, Kind, Seq};
-use crate::keys::PublicKey;
+use crate::keys::{KeyId, PublicKey};
 use crate::statement::{FieldError, Statement};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -152,12 +152,12 @@ pub enum KeyStatus {
 pub enum RegistryError {
     /// The signer's key is not enrolled.
     #[error("signer {0} is not an enrolled key")]
-    UnknownKey(PublicKey),
+    UnknownKey(KeyId),
     /// The signer's key was revoked.
     #[error("signer {key} was revoked by entry {seq}")]
     RevokedKey {
         /// Key.
-        key: PublicKey,
+        key: KeyId,
         /// Revoking entry.
         seq: Seq,
     },
@@ -165,7 +165,7 @@ pub enum RegistryError {
     #[error("signer {key} is outside its validity period ({period})")]
     ExpiredKey {
         /// Key.
-        key: PublicKey,
+        key: KeyId,
         /// The period, in words.
         period: String,
     },
@@ -173,7 +173,7 @@ pub enum RegistryError {
     #[error("signer {key} ({unit}, {role}) is not enrolled to sign {kind} entries")]
     OutOfScope {
         /// Key.
-        key: PublicKey,
+        key: KeyId,
         /// Kind refused.
         kind: String,
         /// Its unit.
@@ -267,14 +267,14 @@ impl Registry {
         at_ms: i64,
     ) -> Result<&KeyRecord, RegistryError> {
         match self.status(pk, kind, seq, at_ms) {
-            KeyStatus::Active => self.keys.get(pk).ok_or(RegistryError::UnknownKey(*pk)),
-            KeyStatus::Unknown => Err(RegistryError::UnknownKey(*pk)),
-            KeyStatus::Revoked { seq } => Err(RegistryError::RevokedKey { key: *pk, seq }),
+            KeyStatus::Active => self.keys.get(pk).ok_or(RegistryError::UnknownKey(pk.id())),
+            KeyStatus::Unknown => Err(RegistryError::UnknownKey(pk.id())),
+            KeyStatus::Revoked { seq } => Err(RegistryError::RevokedKey { key: pk.id(), seq }),
             KeyStatus::Expired {
                 valid_from_ms,
                 valid_until_ms,
             } => Err(RegistryError::ExpiredKey {
-                key: *pk,
+                key: pk.id(),
                 period: format!(
                     "from {} until {}",
                     crate::ids::rfc3339_ms(valid_from_ms),
@@ -284,7 +284,7 @@ impl Registry {
             KeyStatus::OutOfScope { kind } => {
                 let k = self.keys.get(pk);
                 Err(RegistryError::OutOfScope {
-                    key: *pk,
+                    key: pk.id(),
                     kind,
                     unit: k.map(|k| k.identity.unit.clone()).unwrap_or_default(),
                     role: k.map(|k| k.identity.role.clone()).unwrap_or_default(),
@@ -434,7 +434,7 @@ impl Registry {
             if !enroller.root {
                 if let Some(k) = e.kinds.iter().find(|k| !enroller.kinds.contains(*k)) {
                     return Err(RegistryError::OutOfScope {
-                        key: *pk,
+                        key: pk.id(),
                         kind: k.to_string(),
                         unit: enroller.identity.unit.clone(),
                         role: enroller.identity.role.clone(),

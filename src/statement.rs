@@ -335,7 +335,7 @@ pub enum SignatureError {
         /// Position in the submitted list.
         index: usize,
         /// The key.
-        key: PublicKey,
+        key: crate::keys::KeyId,
     },
     /// A signature that does not verify.
     #[error("signatures[{index}]: signature by {key} does not verify (verify_strict) over this statement for ledger {origin:?}")]
@@ -343,7 +343,7 @@ pub enum SignatureError {
         /// Position in the submitted list.
         index: usize,
         /// The key.
-        key: PublicKey,
+        key: crate::keys::KeyId,
         /// The ledger origin the signature was checked against.
         origin: String,
     },
@@ -371,13 +371,13 @@ pub fn verify_signatures(
         if sigs[..index].iter().any(|o| o.public_key == s.public_key) {
             return Err(SignatureError::DuplicateSigner {
                 index,
-                key: s.public_key,
+                key: s.public_key.id(),
             });
         }
         if !s.public_key.verify_strict(&msg, &s.signature) {
             return Err(SignatureError::Invalid {
                 index,
-                key: s.public_key,
+                key: s.public_key.id(),
                 origin: origin.to_string(),
             });
         }

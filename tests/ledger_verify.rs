@@ -208,8 +208,7 @@ fn an_export_verifies_and_proves_it_extends_an_old_checkpoint() {
             .unwrap();
     }
     let bytes: Vec<u8> = tiezheng::export::ExportStream::new(f.ledger.clone())
-        .map(|c| c.unwrap())
-        .flatten()
+        .flat_map(|c| c.unwrap())
         .collect();
     let trust = tiezheng::verify::Trust {
         origin: ORIGIN.into(),
@@ -254,8 +253,7 @@ fn a_rewritten_history_does_not_extend_the_saved_checkpoint() {
             .unwrap();
     }
     let bytes: Vec<u8> = tiezheng::export::ExportStream::new(b.ledger.clone())
-        .map(|c| c.unwrap())
-        .flatten()
+        .flat_map(|c| c.unwrap())
         .collect();
     let trust = tiezheng::verify::Trust {
         origin: ORIGIN.into(),
