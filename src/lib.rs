@@ -18,6 +18,7 @@ pub mod certify;
 pub mod checkpoint;
 pub mod client;
 pub mod codec;
+pub mod demo;
 pub mod dossier;
 pub mod entry;
 pub mod error;
