@@ -782,3 +782,41 @@ fn case_004_discipline_by_the_city_commission_and_the_finding() {
         .contains("长监立【2019】151号、152号"));
     assert_eq!(d.entry(f.seq).unwrap().certified_by.len(), 4);
 }
+
+#[test]
+fn the_case_list_summarises_each_case() {
+    let list = dossier::cases(&demo().0).expect("cases");
+    let bole = list.iter().find(|c| c.case_id == BOLE).unwrap();
+    assert_eq!(
+        (
+            bole.entries,
+            bole.penalties,
+            bole.recommendations,
+            bole.findings
+        ),
+        (17, 2, 3, 1)
+    );
+    assert_eq!(
+        (
+            bole.anomalies,
+            bole.unresolved_anomalies,
+            bole.open_recommendations
+        ),
+        (3, 2, 0)
+    );
+    assert_eq!(bole.first_event_date.as_deref(), Some("2024-11-25"));
+    let gaoping = list.iter().find(|c| c.case_id == GAOPING).unwrap();
+    assert_eq!(
+        gaoping.title.as_deref(),
+        Some("高平市人民政府关于做好2024年安全生产工作的通知")
+    );
+}
+
+#[test]
+fn an_unknown_case_is_not_found() {
+    let err = dossier::dossier(&demo().0, "no-such-case").unwrap_err();
+    assert!(
+        matches!(err, tiezheng::error::ReadError::NotFound(_)),
+        "{err}"
+    );
+}
