@@ -143,8 +143,13 @@ fn main() {
         }
     }
     for (n, l) in leaves.iter().enumerate() {
-        for (i, h) in merkle::hashes_for_leaf(n as u64, *l, &R(&mem)).unwrap_or_default() {
-            mem.insert(i, h);
+        let start = tlog_tiles::stored_hash_index(0, n as u64);
+        for (i, h) in merkle::hashes_for_leaf(n as u64, *l, &R(&mem))
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
+            mem.insert(start + i as u64, h);
         }
     }
     let n = leaves.len() as u64;

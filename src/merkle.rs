@@ -29,10 +29,16 @@ pub enum MerkleError {
     Tlog(String),
 }
 
-/// Reads stored hashes from a store, with an in-memory overlay on top.
+/// Reads tree hashes from a store, with an in-memory overlay on top.
+///
+/// The store keeps the hashes that entry `n` completes (its leaf hash, then
+/// each perfect subtree it closes: tlog's stored hashes for record `n`) under
+/// one key, `H` + n. Stored-hash index `i` is hash number `level` of record
+/// `((k + 1) << level) - 1`, where `(level, k) = split_stored_hash_index(i)`.
+/// One key per entry instead of about two keeps sled's write load down.
 pub struct StoreHashes<'a> {
     store: &'a dyn Store,
-    overlay: Option<&'a HashMap<u64, Hash>>,
+    overlay: Option<&'a HashMap<u64, Vec<Hash>>>,
 }
 
 impl<'a> StoreHashes<'a> {
@@ -43,41 +49,84 @@ impl<'a> StoreHashes<'a> {
             overlay: None,
         }
     }
-    /// Hashes from `overlay` first, then `store`.
-    pub fn with_overlay(store: &'a dyn Store, overlay: &'a HashMap<u64, Hash>) -> Self {
+    /// Hashes from `overlay` (record number → its hashes) first, then `store`.
+    pub fn with_overlay(store: &'a dyn Store, overlay: &'a HashMap<u64, Vec<Hash>>) -> Self {
         StoreHashes {
             store,
             overlay: Some(overlay),
         }
     }
+
+    fn record_hashes(&self, n: u64) -> Result<Vec<Hash>, tlog_tiles::Error> {
+        if let Some(h) = self.overlay.and_then(|o| o.get(&n)) {
+            return Ok(h.clone());
+        }
+        let v = self
+            .store
+            .get(&hash_key(n))
+            .map_err(|e| tlog_tiles::Error::InvalidInput(format!("hashes of entry {n}: {e}")))?
+            .ok_or_else(|| {
+                tlog_tiles::Error::InvalidInput(format!("hashes of entry {n} are missing"))
+            })?;
+        decode_record_hashes(&v).ok_or_else(|| {
+            tlog_tiles::Error::InvalidInput(format!("hashes of entry {n} are corrupt"))
+        })
+    }
+}
+
+/// The stored value of a record's hashes: their concatenation.
+pub fn encode_record_hashes(hashes: &[Hash]) -> Vec<u8> {
+    hashes.iter().flat_map(|h| h.0).collect()
+}
+
+/// Splits a stored value back into hashes (`None` unless a whole number of them).
+pub fn decode_record_hashes(v: &[u8]) -> Option<Vec<Hash>> {
+    if v.is_empty() || v.len() % 32 != 0 {
+        return None;
+    }
+    Some(
+        v.chunks_exact(32)
+            .filter_map(|c| c.try_into().ok().map(Hash))
+            .collect(),
+    )
+}
+
+/// The record whose append stored hash index `i`, and the hash's position in it.
+fn locate(i: u64) -> Option<(u64, usize)> {
+    let (level, k) = tlog_tiles::split_stored_hash_index(i);
+    let n = k
+        .checked_add(1)?
+        .checked_shl(u32::from(level))?
+        .checked_sub(1)?;
+    Some((n, usize::from(level)))
 }
 
 impl HashReader for StoreHashes<'_> {
     fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, tlog_tiles::Error> {
         let mut out = Vec::with_capacity(indexes.len());
+        let mut last: Option<(u64, Vec<Hash>)> = None;
         for &i in indexes {
-            if let Some(h) = self.overlay.and_then(|o| o.get(&i)) {
-                out.push(*h);
-                continue;
+            let (n, pos) = locate(i).ok_or(tlog_tiles::Error::IndexesNotInTree)?;
+            if last.as_ref().map(|(m, _)| *m) != Some(n) {
+                last = Some((n, self.record_hashes(n)?));
             }
-            let v = self
-                .store
-                .get(&hash_key(i))
-                .map_err(|e| tlog_tiles::Error::InvalidInput(format!("hash {i}: {e}")))?;
-            let arr: [u8; 32] = v
-                .as_deref()
-                .and_then(|b| b.try_into().ok())
+            let h = last
+                .as_ref()
+                .and_then(|(_, hs)| hs.get(pos))
+                .copied()
                 .ok_or_else(|| {
-                    tlog_tiles::Error::InvalidInput(format!("hash {i} missing or not 32 bytes"))
+                    tlog_tiles::Error::InvalidInput(format!(
+                        "entry {n} stores no hash at level {pos}"
+                    ))
                 })?;
-            out.push(Hash(arr));
+            out.push(h);
         }
         Ok(out)
     }
 }
 
-/// The stored hashes that entry `n` with leaf hash `leaf` adds, as
-/// (stored-hash index, hash) pairs.
+/// The hashes that entry `n` with leaf hash `leaf` stores: the leaf hash,
+/// then each perfect subtree it completes, bottom up.
 ///
 /// # Errors
 /// An earlier hash could not be read.
@@ -85,14 +134,8 @@ pub fn hashes_for_leaf<R: HashReader>(
     n: u64,
     leaf: Digest,
     r: &R,
-) -> Result<Vec<(u64, Hash)>, MerkleError> {
-    let hs = tlog_tiles::stored_hashes_for_record_hash(n, leaf.into(), r).map_err(tlog_err)?;
-    let start = tlog_tiles::stored_hash_index(0, n);
-    Ok(hs
-        .into_iter()
-        .enumerate()
-        .map(|(i, h)| (start + i as u64, h))
-        .collect())
+) -> Result<Vec<Hash>, MerkleError> {
+    tlog_tiles::stored_hashes_for_record_hash(n, leaf.into(), r).map_err(tlog_err)
 }
 
 /// The root of the tree of the first `size` entries.

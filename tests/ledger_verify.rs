@@ -263,3 +263,21 @@ fn a_rewritten_history_does_not_extend_the_saved_checkpoint() {
     let r = tiezheng::export::verify_export(&mut bytes.as_slice(), trust, Some(&saved), &|_, _| {});
     assert_eq!(problem(&r).1, ProblemKind::NotAnExtension);
 }
+
+#[test]
+fn a_rewritten_stored_tree_hash_is_named() {
+    let (dir, seed) = closed_ledger(20);
+    {
+        let store = SledStore::open(dir.path()).unwrap();
+        let key = tiezheng::store::hash_key(13);
+        let mut v = store.tree().get(&key).unwrap().unwrap().to_vec();
+        v[0] ^= 1;
+        store.tree().insert(key, v).unwrap();
+        store.tree().flush().unwrap();
+    }
+    let ledger = open(Arc::new(SledStore::open(dir.path()).unwrap()), seed);
+    assert_eq!(
+        problem(&ledger.verify_full(&|_, _| {})),
+        (Some(13), ProblemKind::TreeHashMismatch)
+    );
+}

@@ -123,8 +123,13 @@ impl HashReader for Mem {
 fn build(leaves: &[Digest]) -> Mem {
     let mut m = Mem(HashMap::new());
     for (n, l) in leaves.iter().enumerate() {
-        for (i, h) in merkle::hashes_for_leaf(n as u64, *l, &m).unwrap() {
-            m.0.insert(i, h);
+        let start = tlog_tiles::stored_hash_index(0, n as u64);
+        for (i, h) in merkle::hashes_for_leaf(n as u64, *l, &m)
+            .unwrap()
+            .into_iter()
+            .enumerate()
+        {
+            m.0.insert(start + i as u64, h);
         }
     }
     m

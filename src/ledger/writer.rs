@@ -97,7 +97,7 @@ fn now_ms() -> i64 {
 #[derive(Default)]
 struct GroupWork {
     batch: WriteBatch,
-    overlay: HashMap<u64, Hash>,
+    overlay: HashMap<u64, Vec<Hash>>,
     local: HashMap<Digest, Local>,
     registry_changed: bool,
 }
@@ -274,10 +274,9 @@ fn sequence_one(
     let lh = leaf.hash();
     let hashes = merkle::hashes_for_leaf(seq, lh, &StoreHashes::with_overlay(store, &work.overlay))
         .map_err(|e| format!("reading tree hashes for entry {seq} failed: {e}"))?;
-    for (i, h) in hashes {
-        work.batch.push((hash_key(i), h.0.to_vec()));
-        work.overlay.insert(i, h);
-    }
+    work.batch
+        .push((hash_key(seq), merkle::encode_record_hashes(&hashes)));
+    work.overlay.insert(seq, hashes);
     let b = &mut work.batch;
     b.push((body_key(&bh.0), seq.to_be_bytes().to_vec()));
     b.push((Index::Case.key(s.case.as_str().as_bytes(), seq), vec![]));

@@ -6,7 +6,7 @@
 //! | key | value |
 //! |---|---|
 //! | `E` seq(u64 BE) | bincode [`crate::entry::StoredEntry`] |
-//! | `H` index(u64 BE) | 32-byte tree hash at tlog stored-hash index |
+//! | `H` seq(u64 BE) | the tree hashes entry `seq` completes, concatenated (see `merkle::StoreHashes`) |
 //! | `B` body_hash(32) | seq (u64 BE) |
 //! | `C` len(u32 BE) case seq | empty: case index |
 //! | `S` len(u32 BE) subject seq | empty: subject index |
@@ -21,7 +21,7 @@
 pub fn entry_key(seq: u64) -> Vec<u8> {
     prefixed(b'E', &seq.to_be_bytes())
 }
-/// Stored tree hash key.
+/// Key of the tree hashes stored with entry `seq`.
 pub fn hash_key(index: u64) -> Vec<u8> {
     prefixed(b'H', &index.to_be_bytes())
 }

@@ -46,7 +46,7 @@ pub struct Replay<'a> {
     signatures: u64,
     store_hashes: Option<&'a dyn Store>,
     /// Stored tree hashes of the current chunk: (first index, hashes).
-    prefetched: (u64, Vec<Option<[u8; 32]>>),
+    prefetched: (u64, Vec<Option<Vec<u8>>>),
     /// Root at each size a caller wants to compare (e.g. an old checkpoint).
     roots_at: Vec<(u64, Option<Digest>)>,
 }
@@ -183,26 +183,23 @@ impl<'a> Replay<'a> {
 
     /// Reads the stored tree hashes of entries `from..to` in one range scan.
     fn prefetch_hashes(&mut self, store: &dyn Store, from: u64, to: u64) -> Result<(), Problem> {
-        let (a, b) = (
-            tlog_tiles::stored_hash_index(0, from),
-            tlog_tiles::stored_hash_index(0, to),
-        );
         let rows = store
-            .scan(&hash_key(a), &hash_key(b), false, usize::MAX)
+            .scan(&hash_key(from), &hash_key(to), false, usize::MAX)
             .map_err(|e| problem(Some(from), ProblemKind::Storage, e.to_string()))?;
-        let mut v = vec![None; (b - a) as usize];
+        let mut v = vec![None; (to - from) as usize];
         for (k, val) in rows {
-            let idx = k
+            let seq = k
                 .get(1..9)
                 .and_then(|b| b.try_into().ok())
                 .map(u64::from_be_bytes);
-            if let (Some(idx), Ok(h)) = (idx, <[u8; 32]>::try_from(val.as_slice())) {
-                if let Some(slot) = idx.checked_sub(a).and_then(|o| v.get_mut(o as usize)) {
-                    *slot = Some(h);
-                }
+            if let Some(slot) = seq
+                .and_then(|s| s.checked_sub(from))
+                .and_then(|o| v.get_mut(o as usize))
+            {
+                *slot = Some(val);
             }
         }
-        self.prefetched = (a, v);
+        self.prefetched = (from, v);
         Ok(())
     }
 
@@ -263,23 +260,14 @@ impl<'a> Replay<'a> {
         registry.map_err(|e| problem(at, ProblemKind::Registry, e.to_string()))?;
         let new_nodes = self.tree.push_nodes(p.leaf_hash);
         if self.store_hashes.is_some() {
-            let start = tlog_tiles::stored_hash_index(0, seq);
-            for (i, h) in new_nodes.iter().enumerate() {
-                let idx = start + i as u64;
-                let stored = idx
-                    .checked_sub(self.prefetched.0)
-                    .and_then(|off| self.prefetched.1.get(off as usize))
-                    .copied()
-                    .flatten();
-                if stored != Some(h.0) {
-                    return Err(problem(
-                        at,
-                        ProblemKind::TreeHashMismatch,
-                        format!(
-                            "stored tree hash {idx} (level {i}) differs from the recomputed {h}"
-                        ),
-                    ));
-                }
+            let stored = seq
+                .checked_sub(self.prefetched.0)
+                .and_then(|off| self.prefetched.1.get(off as usize))
+                .and_then(|v| v.as_deref())
+                .and_then(crate::merkle::decode_record_hashes);
+            let want: Vec<tlog_tiles::Hash> = new_nodes.iter().map(|d| (*d).into()).collect();
+            if stored.as_ref() != Some(&want) {
+                return Err(problem(at, ProblemKind::TreeHashMismatch, format!("the tree hashes stored with this entry differ from the recomputed ones (leaf {})", p.leaf_hash)));
             }
         }
         self.prev = p.leaf_hash;
