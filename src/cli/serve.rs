@@ -68,8 +68,8 @@ async fn shutdown_signal() {
 /// Opens the ledger and serves until Ctrl-C or SIGTERM.
 pub fn run(_g: &Global, a: ServeArgs) -> Result<()> {
     init_logging(a.log_json);
-    // The record policy: the lead plugs typed accountability records in here.
-    let policy = Arc::new(tiezheng::policy::AnyKind);
+    // Typed accountability records: every non-core kind is validated.
+    let policy = Arc::new(tiezheng::records::RecordRules);
     let opened = server::open_ledger(&a.data, a.origin.as_deref(), policy)
         .with_context(|| format!("opening the ledger in {}", a.data.display()))?;
     let l = &opened.ledger;
