@@ -3,6 +3,7 @@
 use super::Global;
 use anyhow::{Context as _, Result};
 use clap::Args;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,22 +48,35 @@ fn init_logging(json: bool) {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C or SIGTERM. The handlers are installed when this is called (not
+/// when first polled), so a signal sent right after "listening on" is caught.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! { () = wait(term) => {}, () = wait(int) => {} }
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Prints a line for the operator; a closed stdout is no reason to stop serving.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
 /// Opens the ledger and serves until Ctrl-C or SIGTERM.
@@ -74,15 +88,15 @@ pub fn run(_g: &Global, a: ServeArgs) -> Result<()> {
         .with_context(|| format!("opening the ledger in {}", a.data.display()))?;
     let l = &opened.ledger;
     if opened.created {
-        println!("created a new ledger in {}", a.data.display());
-        println!(
+        say(&format!("created a new ledger in {}", a.data.display()));
+        say(&format!(
             "  its checkpoint key is {} (mode 0600): back it up, keep it secret",
             a.data.join(server::KEY_FILE).display()
-        );
+        ));
     }
-    println!("origin:        {}", l.origin());
-    println!("verifier key:  {}", l.verifier_key());
-    println!("entries:       {}", l.size());
+    say(&format!("origin:        {}", l.origin()));
+    say(&format!("verifier key:  {}", l.verifier_key()));
+    say(&format!("entries:       {}", l.size()));
     let config = ServerConfig {
         api: tiezheng::api::ApiConfig {
             body_limit: a.body_limit,
@@ -93,15 +107,16 @@ pub fn run(_g: &Global, a: ServeArgs) -> Result<()> {
     };
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async {
+        let shutdown = shutdown_signal();
         let listener = tokio::net::TcpListener::bind(&a.addr)
             .await
             .with_context(|| format!("listening on {}", a.addr))?;
         let addr = listener.local_addr()?;
-        println!("listening on http://{addr}");
+        say(&format!("listening on http://{addr}"));
         tracing::info!(%addr, origin = l.origin(), entries = l.size(), "serving");
-        server::run(listener, opened.ledger.clone(), config, shutdown_signal()).await?;
+        server::run(listener, opened.ledger.clone(), config, shutdown).await?;
         Ok::<(), anyhow::Error>(())
     })?;
-    println!("stopped; {} entries", opened.ledger.size());
+    say(&format!("stopped; {} entries", opened.ledger.size()));
     Ok(())
 }
