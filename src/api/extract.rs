@@ -139,7 +139,7 @@ mod tests {
             Some("malformed-json")
         );
         assert_eq!(
-            parse_json::<T>(b"{} x").unwrap_err().slug(),
+            parse_json::<T>(br#"{"a": 1} x"#).unwrap_err().slug(),
             Some("malformed-json")
         );
         let p = parse_json::<T>(br#"{"a": "x"}"#).unwrap_err();
