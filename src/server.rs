@@ -162,6 +162,9 @@ fn write_config(path: &Path, cfg: &DataConfig) -> Result<(), ServerError> {
 pub struct ServerConfig {
     /// Router limits.
     pub api: ApiConfig,
+    /// Longest time a client may take to send a request's head (slow-loris
+    /// defence; the router's timeout starts once the head is in).
+    pub header_read_timeout: Duration,
     /// After shutdown is asked for, how long open connections may take to
     /// finish before they are closed anyway.
     pub shutdown_grace: Duration,
@@ -171,20 +174,22 @@ impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             api: ApiConfig::default(),
+            header_read_timeout: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(30),
         }
     }
 }
 
-/// Serves `ledger` on `listener` until `shutdown` resolves.
+/// Serves `ledger` on `listener` (HTTP/1.1, keep-alive) until `shutdown` resolves.
 ///
 /// Then it stops accepting connections, lets every request in flight finish
-/// (an append in flight is committed and answered), waits at most
-/// `shutdown_grace` for open connections, and finally stops the ledger's
-/// writer after it has committed everything submitted to it.
+/// (an append in flight is committed and answered), closes idle
+/// connections, waits at most `shutdown_grace` for busy ones, and finally
+/// stops the ledger's writer after it has committed everything submitted.
 ///
 /// # Errors
-/// The listener failed.
+/// None yet: failed accepts are logged and retried. The signature leaves
+/// room for listener errors that must stop the server.
 pub async fn run(
     listener: tokio::net::TcpListener,
     ledger: Ledger,
@@ -192,24 +197,44 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = api::router(ledger.clone(), &config.api);
-    let (asked_tx, asked_rx) = tokio::sync::oneshot::channel::<()>();
-    let signal = async move {
-        shutdown.await;
-        tracing::info!("shutdown asked: finishing requests in flight");
-        let _ = asked_tx.send(());
-    };
-    let serve = axum::serve(listener, app.into_make_service()).with_graceful_shutdown(signal);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(config.header_read_timeout)
+        .keep_alive(true);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off, keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // Responses are small and written whole: do not let Nagle hold them back.
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let conn = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(%peer, error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tracing::info!("shutdown asked: finishing requests in flight");
     let grace = config.shutdown_grace;
-    let deadline = async move {
-        if asked_rx.await.is_ok() {
-            tokio::time::sleep(grace).await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
     tokio::select! {
-        r = serve => r?,
-        () = deadline => tracing::warn!(grace_secs = grace.as_secs(), "connections still open after the grace period; closing them"),
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(grace) => {
+            tracing::warn!(grace_secs = grace.as_secs(), "connections still open after the grace period; closing them");
+        }
     }
     let l = ledger.clone();
     let _ = tokio::task::spawn_blocking(move || l.shutdown()).await;

@@ -167,3 +167,28 @@ fn requests_beyond_the_concurrency_limit_wait_for_a_slot() {
     // One at a time: the last waited for two slow commits before its own.
     assert!(results[2].1 >= Duration::from_millis(1100), "{results:?}");
 }
+
+#[test]
+fn a_client_that_never_finishes_its_request_head_is_disconnected() {
+    let config = ServerConfig {
+        header_read_timeout: Duration::from_millis(300),
+        ..ServerConfig::default()
+    };
+    let (s, _) = flaky_server(config);
+    let addr = s.url.trim_start_matches("http://");
+    let mut tcp = std::net::TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    tcp.write_all(b"POST /v1/entries HTTP/1.1\r\nHost: t\r\n")
+        .unwrap();
+    let t = std::time::Instant::now();
+    let mut buf = vec![0u8; 4096];
+    let closed = match tcp.read(&mut buf) {
+        Ok(n) => n == 0 || String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 408"),
+        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+    };
+    assert!(
+        closed && t.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        t.elapsed()
+    );
+}
