@@ -356,3 +356,44 @@ fn openapi_lists_exactly_the_routes_and_each_answers() {
         );
     }
 }
+
+#[test]
+fn case_dossiers_over_http_reconcile_the_demo_ledger() {
+    let s = TestServer::start_with(
+        std::sync::Arc::new(tiezheng::store::MemoryStore::new()),
+        std::sync::Arc::new(tiezheng::records::RecordRules),
+        Default::default(),
+    );
+    tiezheng::demo::build_demo(&s.ledger).unwrap();
+    let cases = get(&s.url, "/v1/cases").json();
+    let ids: Vec<&str> = cases["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["case_id"].as_str())
+        .collect();
+    assert!(ids.contains(&"bole-2024-11-25"), "{ids:?}");
+    let d = get(&s.url, "/v1/cases/bole-2024-11-25").json();
+    assert_eq!(d["case_id"], "bole-2024-11-25");
+    let paid_fines = d["penalties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["balance_fen"] == 0)
+        .count();
+    assert_eq!(paid_fines, 2, "both fines of document 000 are paid");
+    assert!(
+        d["anomalies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["kind"] == "payment_mismatch"),
+        "{}",
+        d["anomalies"]
+    );
+    let missing = get(&s.url, "/v1/cases/%E6%97%A0");
+    assert_eq!(
+        (missing.status, missing.problem().slug()),
+        (404, Some("not-found"))
+    );
+}

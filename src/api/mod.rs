@@ -6,6 +6,7 @@
 //! [`routes`] lists every route; the OpenAPI document ([`openapi`]) is tested
 //! against it so that the two stay in step.
 
+mod cases;
 pub mod extract;
 mod handlers;
 pub mod metrics;
@@ -79,6 +80,8 @@ fn table() -> Table {
         (Method::GET, "/v1/proofs/consistency", get(h::consistency)),
         (Method::GET, "/v1/keys", get(h::keys)),
         (Method::GET, "/v1/keys/{id}", get(h::key)),
+        (Method::GET, "/v1/cases", get(cases::list)),
+        (Method::GET, "/v1/cases/{id}", get(cases::show)),
         (Method::POST, "/v1/verify", post(verify::start)),
         (Method::GET, "/v1/verify/{id}", get(verify::status)),
         (Method::GET, "/v1/export", get(h::export)),
