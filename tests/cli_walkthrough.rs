@@ -390,6 +390,9 @@ fn every_command_explains_itself_with_help() {
     let cmds: &[&[&str]] = &[
         &[],
         &["serve"],
+        &["demo"],
+        &["cases"],
+        &["case"],
         &["keygen"],
         &["genesis"],
         &["key"],
@@ -418,4 +421,41 @@ fn every_command_explains_itself_with_help() {
         .output()
         .unwrap();
     assert!(!bad.status.success());
+}
+
+#[test]
+fn demo_serves_the_five_documents_and_case_shows_a_dossier() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("demo");
+    let s = serve(
+        Command::new(BIN)
+            .args(["demo", "--addr", "127.0.0.1:0", "--data"])
+            .arg(&data),
+    );
+    let cases = s.ok(tmp.path(), &["cases"]);
+    for id in [
+        "bole-2024-11-25",
+        "midong-2020-11-24",
+        "gaoping-2024-safety-notice",
+    ] {
+        assert!(cases.contains(id), "{cases}");
+    }
+    let human = s.ok(tmp.path(), &["case", "bole-2024-11-25"]);
+    assert!(
+        human.contains("伍拾万元整") && human.contains("certified by"),
+        "{human}"
+    );
+    let d = json(&s.ok(tmp.path(), &["case", "bole-2024-11-25", "--json"]));
+    assert_eq!(d["penalties"].as_array().map(Vec::len), Some(2));
+    assert!(!s.tz(tmp.path(), &["case", "no-such-case"]).status.success());
+    s.stop();
+    let again = Command::new(BIN)
+        .args(["demo", "--addr", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success(),
+        "the demo refuses a directory that already holds a ledger"
+    );
 }

@@ -5,6 +5,7 @@
 //! talk to `--url`; what the server says is checked against the pinned
 //! `--verifier-key` where one is given.
 
+mod cases;
 mod common;
 mod keys;
 mod read;
@@ -49,6 +50,8 @@ pub struct Global {
 enum Command {
     /// Run the ledger server.
     Serve(serve::ServeArgs),
+    /// Build a fresh ledger from the five source documents and serve it.
+    Demo(serve::DemoArgs),
     /// Make a new signing key (file mode 0600; never overwrites).
     Keygen(keys::KeygenArgs),
     /// Create the genesis entry naming the root authorities, and submit it.
@@ -72,6 +75,10 @@ enum Command {
     Certification(read::GetArgs),
     /// Verify the whole ledger offline, from the server's export or a store on disk.
     Verify(verify::VerifyArgs),
+    /// List the cases with their counts and open items.
+    Cases,
+    /// Show a case's dossier: every entry, penalties, recommendations, findings, anomalies.
+    Case(cases::CaseArgs),
 }
 
 /// An error already printed in full (e.g. a failed verification report).
@@ -91,6 +98,9 @@ pub fn main() -> ExitCode {
     let g = cli.global;
     let r = match cli.command {
         Command::Serve(a) => serve::run(&g, a),
+        Command::Demo(a) => serve::demo(&g, a),
+        Command::Cases => cases::list(&g),
+        Command::Case(a) => cases::show(&g, a),
         Command::Keygen(a) => keys::keygen(&g, a),
         Command::Genesis(a) => keys::genesis(&g, a),
         Command::Key(c) => keys::key(&g, c),

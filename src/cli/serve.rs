@@ -86,17 +86,6 @@ pub fn run(_g: &Global, a: ServeArgs) -> Result<()> {
     let policy = Arc::new(tiezheng::records::RecordRules);
     let opened = server::open_ledger(&a.data, a.origin.as_deref(), policy)
         .with_context(|| format!("opening the ledger in {}", a.data.display()))?;
-    let l = &opened.ledger;
-    if opened.created {
-        say(&format!("created a new ledger in {}", a.data.display()));
-        say(&format!(
-            "  its checkpoint key is {} (mode 0600): back it up, keep it secret",
-            a.data.join(server::KEY_FILE).display()
-        ));
-    }
-    say(&format!("origin:        {}", l.origin()));
-    say(&format!("verifier key:  {}", l.verifier_key()));
-    say(&format!("entries:       {}", l.size()));
     let config = ServerConfig {
         api: tiezheng::api::ApiConfig {
             body_limit: a.body_limit,
@@ -105,18 +94,83 @@ pub fn run(_g: &Global, a: ServeArgs) -> Result<()> {
         },
         ..ServerConfig::default()
     };
+    serve_opened(&opened, &a.data, &a.addr, config)
+}
+
+/// `demo`.
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Data directory for the new demo ledger (must not hold a ledger yet).
+    #[arg(long, env = "TIEZHENG_DATA", default_value = "demo-data")]
+    data: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "TIEZHENG_ADDR", default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// The demo ledger's origin (default: tiezheng.localhost/<key id>).
+    #[arg(long, env = "TIEZHENG_ORIGIN")]
+    origin: Option<String>,
+    /// Log as JSON lines.
+    #[arg(long)]
+    log_json: bool,
+}
+
+/// Builds a fresh ledger from the five source documents, then serves it.
+pub fn demo(_g: &Global, a: DemoArgs) -> Result<()> {
+    init_logging(a.log_json);
+    let opened = server::open_ledger(
+        &a.data,
+        a.origin.as_deref(),
+        Arc::new(tiezheng::records::RecordRules),
+    )
+    .with_context(|| format!("opening the ledger in {}", a.data.display()))?;
+    let report = tiezheng::demo::build_demo(&opened.ledger)
+        .with_context(|| format!("building the demo ledger in {}", a.data.display()))?;
+    say(&format!(
+        "demo ledger: {} entries from {} source documents, {} signing keys (demo root {}; its private key is gone)",
+        report.entries,
+        report.documents.len(),
+        report.signers.len(),
+        report.root_public_key
+    ));
+    for d in &report.documents {
+        say(&format!(
+            "  {} {}: {} facts in case {}",
+            d.document, d.title, d.facts, d.case_id
+        ));
+    }
+    serve_opened(&opened, &a.data, &a.addr, ServerConfig::default())
+}
+
+/// Prints the ledger's identity and serves it.
+fn serve_opened(
+    opened: &server::Opened,
+    data: &std::path::Path,
+    addr: &str,
+    config: ServerConfig,
+) -> Result<()> {
+    let l = &opened.ledger;
+    if opened.created {
+        say(&format!("created a new ledger in {}", data.display()));
+        say(&format!(
+            "  its checkpoint key is {} (mode 0600): back it up, keep it secret",
+            data.join(server::KEY_FILE).display()
+        ));
+    }
+    say(&format!("origin:        {}", l.origin()));
+    say(&format!("verifier key:  {}", l.verifier_key()));
+    say(&format!("entries:       {}", l.size()));
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async {
         let shutdown = shutdown_signal();
-        let listener = tokio::net::TcpListener::bind(&a.addr)
+        let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .with_context(|| format!("listening on {}", a.addr))?;
-        let addr = listener.local_addr()?;
-        say(&format!("listening on http://{addr}"));
-        tracing::info!(%addr, origin = l.origin(), entries = l.size(), "serving");
-        server::run(listener, opened.ledger.clone(), config, shutdown).await?;
+            .with_context(|| format!("listening on {addr}"))?;
+        let local = listener.local_addr()?;
+        say(&format!("listening on http://{local}"));
+        tracing::info!(addr = %local, origin = l.origin(), entries = l.size(), "serving");
+        server::run(listener, l.clone(), config, shutdown).await?;
         Ok::<(), anyhow::Error>(())
     })?;
-    say(&format!("stopped; {} entries", opened.ledger.size()));
+    say(&format!("stopped; {} entries", l.size()));
     Ok(())
 }
