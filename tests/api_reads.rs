@@ -261,11 +261,14 @@ fn a_long_verification_does_not_stall_other_requests() {
     });
     let started = request(&s.url, "POST", "/v1/verify").json();
     let mut worst = Duration::ZERO;
+    let mut checks = 0;
     while get(&s.url, &format!("/v1/verify/{}", started["id"])).json()["status"] == "running" {
         let t = Instant::now();
+        checks += 1;
         assert_eq!(get(&s.url, "/healthz").status, 200);
         worst = worst.max(t.elapsed());
     }
+    eprintln!("health checks during verification: {checks}, worst {worst:?}");
     assert!(
         worst < Duration::from_millis(500),
         "healthz took {worst:?} during verification"

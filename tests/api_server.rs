@@ -59,6 +59,8 @@ fn flaky_server(config: ServerConfig) -> (TestServer, Arc<Flaky>) {
 fn shutdown_finishes_every_append_in_flight_before_the_server_stops() {
     let (mut s, store) = flaky_server(ServerConfig::default());
     let before = s.size();
+    let commits = |l: &tiezheng::Ledger| l.metrics().commits.load(Ordering::SeqCst);
+    let commits_before = commits(&s.ledger);
     store.slow.store(true, Ordering::SeqCst);
     let senders: Vec<_> = (0..8)
         .map(|i| {
@@ -81,11 +83,43 @@ fn shutdown_finishes_every_append_in_flight_before_the_server_stops() {
     let ledger = s.ledger.clone();
     s.stop().expect("clean stop");
     assert_eq!(ledger.size(), before + 8);
+    let groups = commits(&ledger) - commits_before;
+    assert!(
+        groups <= 3,
+        "eight appends from eight connections shared fsyncs: {groups} group commits"
+    );
     let after = ureq::get(&format!("{url}/healthz")).call();
     assert!(
         matches!(after, Err(ureq::Error::Transport(_))),
         "no new connections after shutdown"
     );
+}
+
+#[test]
+fn no_input_makes_the_server_fail() {
+    use proptest::prelude::*;
+    let (s, _) = flaky_server(ServerConfig::default());
+    let valid = String::from_utf8(body(&signed(&decision("何某"), &[&officer(1)]))).unwrap();
+    let cfg = ProptestConfig {
+        cases: 200,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest!(cfg, |(cut in 0..valid.len(), junk in "\\PC{0,12}", raw in proptest::collection::vec(any::<u8>(), 0..64))| {
+        // A valid body with a slice replaced by junk, and raw bytes.
+        let start = valid.char_indices().map(|(i, _)| i).find(|&i| i >= cut).unwrap_or(valid.len());
+        let mutated = format!("{}{junk}{}", &valid[..start], valid.get(start + junk.len().min(valid.len() - start)..).unwrap_or(""));
+        for b in [mutated.as_bytes(), &raw[..]] {
+            let before = s.size();
+            let r = post(&s.url, "/v1/entries", "application/json", b);
+            prop_assert!(r.status < 500, "{} for {:?}: {}", r.status, String::from_utf8_lossy(b), r.body);
+            prop_assert!(r.status == 201 || s.size() == before);
+        }
+        let encoded: String = raw.iter().map(|b| format!("%{b:02X}")).collect();
+        let path = format!("/v1/entries/{encoded}");
+        prop_assert!(request(&s.url, "GET", &path).status < 500);
+    });
+    assert_eq!(get(&s.url, "/healthz").status, 200);
 }
 
 #[test]
