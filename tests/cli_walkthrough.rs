@@ -459,3 +459,60 @@ fn demo_serves_the_five_documents_and_case_shows_a_dossier() {
         "the demo refuses a directory that already holds a ledger"
     );
 }
+
+#[test]
+fn several_officers_sign_one_statement_in_turn() {
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path();
+    let s = serve_dir(&work.join("data"));
+    set_up(&s, work);
+    s.ok(work, &["keygen", "officer2.key"]);
+    s.ok(
+        work,
+        &[
+            "key",
+            "enroll",
+            "--key",
+            "root.key",
+            "--public-key",
+            "officer2.key",
+            "--person",
+            "王某某",
+            "--unit",
+            "博乐市应急管理局",
+            "--role",
+            "法制科科长",
+            "--kinds",
+            "penalty_decision",
+        ],
+    );
+    s.ok(
+        work,
+        &[
+            "sign",
+            "decision.json",
+            "--key",
+            "officer.key",
+            "--out",
+            "joint.json",
+        ],
+    );
+    s.ok(
+        work,
+        &[
+            "sign",
+            "joint.json",
+            "--key",
+            "officer2.key",
+            "--out",
+            "joint.json",
+        ],
+    );
+    let signed = json(&std::fs::read_to_string(work.join("joint.json")).unwrap());
+    assert_eq!(signed["signatures"].as_array().map(Vec::len), Some(2));
+    let out = s.ok(work, &["append", "joint.json"]);
+    assert!(out.contains("recorded entry 3"), "{out}");
+    let cert = s.ok(work, &["certification", "3"]);
+    assert!(cert.contains("何某某") && cert.contains("王某某"), "{cert}");
+    s.stop();
+}
