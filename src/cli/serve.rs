@@ -171,6 +171,8 @@ fn serve_opened(
         server::run(listener, l.clone(), config, shutdown).await?;
         Ok::<(), anyhow::Error>(())
     })?;
+    // A verification job still running on the blocking pool must not hold the exit up.
+    rt.shutdown_timeout(Duration::from_secs(5));
     say(&format!("stopped; {} entries", l.size()));
     Ok(())
 }
