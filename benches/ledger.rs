@@ -104,16 +104,42 @@ fn appends(appenders: usize, n: usize) -> f64 {
         t.join().expect("appender");
     }
     let secs = start.elapsed().as_secs_f64();
+    let writer_busy = writer_cpu_secs() / secs;
     let commits = ledger
         .metrics()
         .commits
         .load(std::sync::atomic::Ordering::Relaxed);
     println!(
-        "appends: {appenders:>2} appenders, {n} entries: {:.0} durable appends/s ({secs:.2} s, {commits} group commits, {:.1} entries per fsync)",
+        "appends: {appenders:>2} appenders, {n} entries: {:.0} durable appends/s ({secs:.2} s, {commits} group commits, {:.1} entries per fsync, writer thread on CPU {:.0}% of the time)",
         n as f64 / secs,
-        n as f64 / commits as f64
+        n as f64 / commits as f64,
+        100.0 * writer_busy
     );
+    ledger.shutdown();
     n as f64 / secs
+}
+
+/// CPU seconds used so far by the live writer thread (Linux /proc; 0 elsewhere).
+/// Tells whether the single writer, rather than the appenders, is the limit.
+fn writer_cpu_secs() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    let mut best = 0.0f64;
+    for t in tasks.filter_map(Result::ok) {
+        let comm = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default();
+        if comm.trim() != "tiezheng-writer" {
+            continue;
+        }
+        let stat = std::fs::read_to_string(t.path().join("stat")).unwrap_or_default();
+        // Fields after the ")" that closes the command name: utime and stime are 12th and 13th.
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+            + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        best = best.max(ticks / 100.0);
+    }
+    best
 }
 
 fn verification(n: usize) {

@@ -152,3 +152,64 @@ fn a_failed_commit_halts_the_ledger_and_says_why() {
     assert_eq!(f.ledger.size(), size);
     assert!(f.ledger.entry(size - 1).is_ok());
 }
+
+/// A store whose writes succeed but whose fsync fails.
+#[derive(Default)]
+struct SyncFails {
+    inner: tiezheng::store::MemoryStore,
+    fail: std::sync::atomic::AtomicBool,
+}
+
+impl tiezheng::store::Store for SyncFails {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, tiezheng::store::StoreError> {
+        self.inner.get(key)
+    }
+    fn scan(
+        &self,
+        s: &[u8],
+        e: &[u8],
+        rev: bool,
+        limit: usize,
+    ) -> Result<Vec<tiezheng::store::Pair>, tiezheng::store::StoreError> {
+        self.inner.scan(s, e, rev, limit)
+    }
+    fn commit(
+        &self,
+        batch: tiezheng::store::WriteBatch,
+    ) -> Result<(), tiezheng::store::StoreError> {
+        self.apply(batch)?;
+        self.sync()
+    }
+    fn apply(&self, batch: tiezheng::store::WriteBatch) -> Result<(), tiezheng::store::StoreError> {
+        self.inner.commit(batch)
+    }
+    fn sync(&self) -> Result<(), tiezheng::store::StoreError> {
+        if self.fail.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(tiezheng::store::StoreError::Io(
+                "Input/output error (os error 5)".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn an_entry_whose_fsync_fails_is_never_acknowledged() {
+    let store = Arc::new(SyncFails::default());
+    let f = with_store(store.clone());
+    let size = f.ledger.size();
+    store.fail.store(true, std::sync::atomic::Ordering::SeqCst);
+    let e = f
+        .ledger
+        .append(&signed(&penalty(1), &[&f.officer]))
+        .unwrap_err();
+    assert!(
+        matches!(e, tiezheng::error::AppendError::Halted(ref why) if why.contains("os error 5")),
+        "{e}"
+    );
+    // Written to the store but not durable: readers never see it, and the
+    // published checkpoint does not cover it.
+    assert_eq!(f.ledger.size(), size);
+    assert_eq!(f.ledger.checkpoint().size, size);
+    assert!(f.ledger.entry(size).is_err());
+}

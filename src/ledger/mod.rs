@@ -1,13 +1,16 @@
 //! The ledger: sequencing, group-committed durable appends, reads and proofs.
 //!
-//! One writer thread owns sequencing. Appenders verify their signatures on
-//! their own threads (in parallel), then hand the verified statement to the
-//! writer, which takes every statement waiting at that moment as one group:
-//! it checks each against the registry and references, assigns sequence
-//! numbers, times, chain links and tree hashes, signs one checkpoint for the
-//! group, and commits the group as one atomic, fsynced batch. Only then does
-//! any appender in the group get its receipt. Under load that is one fsync per
-//! group, never one per entry; with one appender, one per entry.
+//! One writer thread owns sequencing. Appenders verify their signatures (and
+//! the record rules, when their references are committed) on their own
+//! threads, in parallel, then hand the verified statement to the writer,
+//! which takes every statement waiting at that moment as one group: it checks
+//! each against the registry and references, assigns sequence numbers, times,
+//! chain links and tree hashes, signs one checkpoint for the group and applies
+//! the group to the store as one atomic batch. A second thread, the syncer,
+//! makes everything applied so far durable with one flush and fsync, then
+//! publishes the new head and answers the appenders. Under load that is one
+//! fsync per several groups, never one per entry; the writer never waits for
+//! the disk. See docs/durability.md.
 
 mod open;
 mod query;
@@ -88,7 +91,8 @@ pub(crate) struct Inner {
     pub registry: RwLock<Registry>,
     pub halted: RwLock<Option<String>>,
     pub jobs: Mutex<Option<std::sync::mpsc::SyncSender<writer::Job>>>,
-    pub writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// The writer and syncer threads, joined on shutdown.
+    pub writer: Mutex<Vec<std::thread::JoinHandle<()>>>,
     pub metrics: Metrics,
 }
 
@@ -276,7 +280,9 @@ impl Ledger {
     /// Stops the writer after it has committed everything already submitted.
     pub fn shutdown(&self) {
         self.inner.jobs.lock().take();
-        if let Some(h) = self.inner.writer.lock().take() {
+        // The writer ends when its queue closes, which closes the syncer's.
+        let handles: Vec<_> = self.inner.writer.lock().drain(..).collect();
+        for h in handles {
             let _ = h.join();
         }
     }

@@ -76,16 +76,22 @@ impl Ledger {
             registry: RwLock::new(registry.clone()),
             halted: RwLock::new(None),
             jobs: Mutex::new(Some(tx)),
-            writer: Mutex::new(None),
+            writer: Mutex::new(Vec::new()),
             metrics: Metrics::default(),
         });
         let state = writer::WriterState::new(size, last_hash, last_time, registry);
+        let (synced_tx, synced_rx) = std::sync::mpsc::sync_channel(writer::SYNC_QUEUE_DEPTH);
+        let weak = Arc::downgrade(&inner);
+        let syncer = std::thread::Builder::new()
+            .name("tiezheng-syncer".into())
+            .spawn(move || writer::run_syncer(weak, synced_rx))
+            .map_err(|e| OpenError::Invalid(format!("cannot start the syncer thread: {e}")))?;
         let weak = Arc::downgrade(&inner);
         let handle = std::thread::Builder::new()
             .name("tiezheng-writer".into())
-            .spawn(move || writer::run(weak, rx, state))
+            .spawn(move || writer::run(weak, rx, state, synced_tx))
             .map_err(|e| OpenError::Invalid(format!("cannot start the writer thread: {e}")))?;
-        *inner.writer.lock() = Some(handle);
+        *inner.writer.lock() = vec![handle, syncer];
         Ok(Ledger { inner })
     }
 }

@@ -18,6 +18,8 @@ use tlog_tiles::Hash;
 
 /// Appends that may wait for the writer before appenders block.
 pub(crate) const QUEUE_DEPTH: usize = 8192;
+/// Applied groups that may wait for the syncer before the writer blocks.
+pub(crate) const SYNC_QUEUE_DEPTH: usize = 64;
 /// The most appends in one group commit.
 const MAX_GROUP: usize = 4096;
 
@@ -71,8 +73,28 @@ pub(crate) fn submit(inner: &Inner, verified: VerifiedStatement) -> Result<Done,
     rx.recv().map_err(|_| AppendError::ShuttingDown)?
 }
 
-/// The writer thread: one group per loop.
-pub(crate) fn run(inner: Weak<Inner>, rx: Receiver<Job>, mut state: WriterState) {
+/// A group applied to the store (visible, not yet durable), waiting for the
+/// syncer to make it durable before anyone hears of it.
+pub(crate) struct Applied {
+    /// Entries the group added.
+    new_entries: u64,
+    /// The head after it, if it added entries.
+    head: Option<Head>,
+    /// The registry after it, if the group changed it.
+    registry: Option<Registry>,
+    /// Appenders to answer once durable.
+    replies: Vec<(SyncSender<Result<Done, AppendError>>, Done)>,
+}
+
+/// Stage one, the writer thread: sequences one group per loop and applies it
+/// to the store, then hands it to the syncer and goes on with the next group
+/// while the syncer waits for the disk.
+pub(crate) fn run(
+    inner: Weak<Inner>,
+    rx: Receiver<Job>,
+    mut state: WriterState,
+    synced: SyncSender<Applied>,
+) {
     while let Ok(first) = rx.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -82,7 +104,64 @@ pub(crate) fn run(inner: Weak<Inner>, rx: Receiver<Job>, mut state: WriterState)
             }
         }
         let Some(inner) = inner.upgrade() else { return };
-        commit_group(&inner, &mut state, group);
+        if let Some(applied) = commit_group(&inner, &mut state, group) {
+            if let Err(lost) = synced.send(applied) {
+                for (reply, _) in lost.0.replies {
+                    let _ = reply.send(Err(AppendError::ShuttingDown));
+                }
+            }
+        }
+    }
+}
+
+/// Stage two, the syncer thread: makes every group applied so far durable
+/// with one flush and fsync (however many groups queued up meanwhile), then
+/// publishes the new head and answers their appenders. Nothing is answered
+/// before the fsync that covers it has returned.
+pub(crate) fn run_syncer(inner: Weak<Inner>, rx: Receiver<Applied>) {
+    while let Ok(first) = rx.recv() {
+        let mut items = vec![first];
+        while let Ok(more) = rx.try_recv() {
+            items.push(more);
+        }
+        let Some(inner) = inner.upgrade() else { return };
+        let halted = inner.halted.read().clone();
+        let outcome = match halted {
+            Some(why) => Err(why),
+            None => inner
+                .store
+                .sync()
+                .map_err(|e| format!("making appended entries durable failed: {e}")),
+        };
+        if let Err(why) = outcome {
+            halt(&inner, &why);
+            for item in items {
+                for (reply, _) in item.replies {
+                    let _ = reply.send(Err(AppendError::Halted(why.clone())));
+                }
+            }
+            continue;
+        }
+        let mut appended = 0;
+        for item in &items {
+            appended += item.new_entries;
+            if let Some(r) = &item.registry {
+                *inner.registry.write() = r.clone();
+            }
+        }
+        if let Some(head) = items.iter().rev().find_map(|i| i.head.clone()) {
+            *inner.head.write() = head;
+        }
+        inner
+            .metrics
+            .appended
+            .fetch_add(appended, Ordering::Relaxed);
+        inner.metrics.commits.fetch_add(1, Ordering::Relaxed);
+        for item in items {
+            for (reply, done) in item.replies {
+                let _ = reply.send(Ok(done));
+            }
+        }
     }
 }
 
@@ -115,12 +194,12 @@ enum Outcome {
     AfterCommit(Done),
 }
 
-fn commit_group(inner: &Arc<Inner>, state: &mut WriterState, group: Vec<Job>) {
+fn commit_group(inner: &Arc<Inner>, state: &mut WriterState, group: Vec<Job>) -> Option<Applied> {
     if let Some(why) = inner.halted.read().clone() {
         for j in group {
             let _ = j.reply.send(Err(AppendError::Halted(why.clone())));
         }
-        return;
+        return None;
     }
     let first_new = state.next;
     let mut work = GroupWork::default();
@@ -139,24 +218,38 @@ fn commit_group(inner: &Arc<Inner>, state: &mut WriterState, group: Vec<Job>) {
                 for (_, other) in group.iter().enumerate().filter(|(j, _)| !answered[*j]) {
                     let _ = other.reply.send(Err(AppendError::Halted(fatal.clone())));
                 }
-                return;
+                return None;
             }
         }
     }
-    if state.next == first_new {
-        // Nothing new to write: every statement was refused.
-        return;
-    }
-    if let Err(fatal) = write_group(inner, state, work, first_new) {
-        halt(inner, &fatal);
-        for (i, _) in waiting {
-            let _ = group[i].reply.send(Err(AppendError::Halted(fatal.clone())));
+    let replies: Vec<_> = waiting
+        .into_iter()
+        .map(|(i, d)| (group[i].reply.clone(), d))
+        .collect();
+    let new_entries = state.next - first_new;
+    let mut applied = Applied {
+        new_entries,
+        head: None,
+        registry: None,
+        replies,
+    };
+    if new_entries > 0 {
+        let registry_changed = work.registry_changed;
+        match apply_group(inner, state, work, first_new) {
+            Ok(head) => applied.head = Some(head),
+            Err(fatal) => {
+                halt(inner, &fatal);
+                for (reply, _) in applied.replies {
+                    let _ = reply.send(Err(AppendError::Halted(fatal.clone())));
+                }
+                return None;
+            }
         }
-        return;
+        if registry_changed {
+            applied.registry = Some(state.registry.clone());
+        }
     }
-    for (i, d) in waiting {
-        let _ = group[i].reply.send(Ok(d));
-    }
+    (!applied.replies.is_empty() || applied.head.is_some()).then_some(applied)
 }
 
 fn halt(inner: &Inner, why: &str) {
@@ -171,12 +264,12 @@ fn halt(inner: &Inner, why: &str) {
 }
 
 /// Signs the group's checkpoint and commits everything durably; then publishes.
-fn write_group(
+fn apply_group(
     inner: &Inner,
     state: &WriterState,
     mut work: GroupWork,
     first_new: u64,
-) -> Result<(), String> {
+) -> Result<Head, String> {
     let store = &*inner.store;
     let root = merkle::root(state.next, &StoreHashes::with_overlay(store, &work.overlay))
         .map_err(|e| format!("computing the tree root failed: {e}"))?;
@@ -193,21 +286,12 @@ fn write_group(
     }
     inner
         .store
-        .commit(work.batch)
-        .map_err(|e| format!("commit of entries {first_new}..{} failed: {e}", state.next))?;
-    if work.registry_changed {
-        *inner.registry.write() = state.registry.clone();
-    }
-    *inner.head.write() = Head {
+        .apply(work.batch)
+        .map_err(|e| format!("writing entries {first_new}..{} failed: {e}", state.next))?;
+    Ok(Head {
         size: state.next,
         checkpoint: cp,
-    };
-    inner
-        .metrics
-        .appended
-        .fetch_add(state.next - first_new, Ordering::Relaxed);
-    inner.metrics.commits.fetch_add(1, Ordering::Relaxed);
-    Ok(())
+    })
 }
 
 /// Decides one statement. `Err` is a storage failure that halts the ledger.
@@ -235,8 +319,10 @@ fn sequence_one(
     if let Some(seq) = lookup_body(store, &bh)? {
         let e = read_entry(store, seq)?;
         inner.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
-        return Ok(Outcome::Now(if e.leaf.signatures == v.signatures() {
-            Ok(Done {
+        // The original may be applied but not yet durable: answer after the
+        // next sync, like any new entry.
+        return Ok(if e.leaf.signatures == v.signatures() {
+            Outcome::AfterCommit(Done {
                 seq,
                 duplicate: true,
                 leaf_hash: e.leaf.hash(),
@@ -244,8 +330,8 @@ fn sequence_one(
                 recorded_at_ms: e.leaf.recorded_at_ms,
             })
         } else {
-            Err(AppendError::ConflictingDuplicate { seq })
-        }));
+            Outcome::Now(Err(AppendError::ConflictingDuplicate { seq }))
+        });
     }
     let s = v.statement();
     if !prechecked {

@@ -65,6 +65,25 @@ pub trait Store: Send + Sync + 'static {
     /// I/O failure; the caller must then stop acknowledging writes.
     fn commit(&self, batch: WriteBatch) -> Result<(), StoreError>;
 
+    /// Writes every pair atomically and makes them visible to reads, without
+    /// waiting for stable storage; [`Store::sync`] makes them durable. The
+    /// writer applies one group while the previous one is being synced.
+    /// Stores that cannot separate the two commit here.
+    ///
+    /// # Errors
+    /// I/O failure; the caller must then stop acknowledging writes.
+    fn apply(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        self.commit(batch)
+    }
+
+    /// Makes everything applied so far durable.
+    ///
+    /// # Errors
+    /// I/O failure; the caller must then stop acknowledging writes.
+    fn sync(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Bytes the store occupies on disk, where that is meaningful.
     fn disk_bytes(&self) -> Option<u64> {
         None

@@ -22,6 +22,10 @@ pub struct SledStore {
     log_file: File,
     /// Blob files already synced.
     synced_blobs: Mutex<HashSet<std::ffi::OsString>>,
+    /// The blob directory's modification time when last listed: listing it
+    /// on every commit cost more than the fsync itself, and a new blob file
+    /// always changes it.
+    blobs_seen: Mutex<Option<std::time::SystemTime>>,
 }
 
 const TREE: &str = "ledger";
@@ -52,6 +56,7 @@ impl SledStore {
             dir: dir.to_path_buf(),
             log_file,
             synced_blobs: Mutex::new(HashSet::new()),
+            blobs_seen: Mutex::new(None),
         };
         store.sync_new_blobs()?;
         Ok(store)
@@ -64,6 +69,14 @@ impl SledStore {
 
     fn sync_new_blobs(&self) -> Result<(), StoreError> {
         let blob_dir = self.dir.join("blobs");
+        let mtime = match std::fs::metadata(&blob_dir) {
+            Ok(m) => m.modified().ok(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        if mtime.is_some() && *self.blobs_seen.lock() == mtime {
+            return Ok(());
+        }
         let rd = match std::fs::read_dir(&blob_dir) {
             Ok(rd) => rd,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -84,6 +97,7 @@ impl SledStore {
         if any {
             sync_dir(&blob_dir)?;
         }
+        *self.blobs_seen.lock() = mtime;
         Ok(())
     }
 }
@@ -140,13 +154,22 @@ impl Store for SledStore {
     }
 
     fn commit(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        self.apply(batch)?;
+        self.sync()
+    }
+
+    fn apply(&self, batch: WriteBatch) -> Result<(), StoreError> {
         let mut b = sled::Batch::default();
         for (k, v) in batch {
             b.insert(k, v);
         }
-        self.tree.apply_batch(b).map_err(sled_err)?;
+        self.tree.apply_batch(b).map_err(sled_err)
+    }
+
+    fn sync(&self) -> Result<(), StoreError> {
+        // sled's flush writes every batch applied so far to its log...
         self.db.flush().map_err(sled_err)?;
-        // The gap sled leaves: force the log's data and metadata to the device.
+        // ...and this closes the gap sled leaves: data and metadata to the device.
         self.log_file.sync_data()?;
         self.sync_new_blobs()
     }
