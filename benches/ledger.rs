@@ -88,16 +88,20 @@ fn appends(appenders: usize, n: usize) -> f64 {
     let stmts = Arc::new(presign(&officer, n, appenders as u64));
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let start = Instant::now();
+    let cpu_before = process_cpu_secs();
     let threads: Vec<_> = (0..appenders)
         .map(|_| {
             let (ledger, stmts, next) = (ledger.clone(), stmts.clone(), next.clone());
-            std::thread::spawn(move || loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= stmts.len() {
-                    break;
-                }
-                ledger.append(&stmts[i]).expect("append");
-            })
+            std::thread::Builder::new()
+                .name("appender".into())
+                .spawn(move || loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= stmts.len() {
+                        break;
+                    }
+                    ledger.append(&stmts[i]).expect("append");
+                })
+                .expect("spawn appender")
         })
         .collect();
     for t in threads {
@@ -105,18 +109,29 @@ fn appends(appenders: usize, n: usize) -> f64 {
     }
     let secs = start.elapsed().as_secs_f64();
     let writer_busy = writer_cpu_secs() / secs;
+    let cores_used = (process_cpu_secs() - cpu_before) / secs;
     let commits = ledger
         .metrics()
         .commits
         .load(std::sync::atomic::Ordering::Relaxed);
     println!(
-        "appends: {appenders:>2} appenders, {n} entries: {:.0} durable appends/s ({secs:.2} s, {commits} group commits, {:.1} entries per fsync, writer thread on CPU {:.0}% of the time)",
+        "appends: {appenders:>2} appenders, {n} entries: {:.0} durable appends/s ({secs:.2} s, {commits} group commits, {:.1} entries per fsync, writer thread on CPU {:.0}% of the time, {cores_used:.2} cores busy)",
         n as f64 / secs,
         n as f64 / commits as f64,
         100.0 * writer_busy
     );
     ledger.shutdown();
     n as f64 / secs
+}
+
+/// CPU seconds used so far by the whole process (Linux /proc; 0 elsewhere).
+fn process_cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks / 100.0
 }
 
 /// CPU seconds used so far by the live writer thread (Linux /proc; 0 elsewhere).

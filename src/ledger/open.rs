@@ -67,6 +67,21 @@ impl Ledger {
         let root = merkle::root(size, &StoreHashes::new(&*store))
             .map_err(|e| OpenError::Invalid(format!("cannot compute the tree root: {e}")))?;
         let checkpoint = signer.sign(size, root);
+        // The syncer stores each checkpoint with the batch after it, so a
+        // crash can leave the stored one behind the durable tree: store the
+        // one for the tree as it is now.
+        let stored = store.get(&meta_key(META_CHECKPOINT))?;
+        let stored_size = stored
+            .as_deref()
+            .and_then(|n| std::str::from_utf8(n).ok())
+            .and_then(|n| n.lines().nth(1))
+            .and_then(|l| l.parse::<u64>().ok());
+        if size > 0 && stored_size != Some(size) {
+            store.commit(vec![(
+                meta_key(META_CHECKPOINT),
+                checkpoint.note.clone().into_bytes(),
+            )])?;
+        }
         let (tx, rx) = std::sync::mpsc::sync_channel(writer::QUEUE_DEPTH);
         let inner = Arc::new(Inner {
             store,

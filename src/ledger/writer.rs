@@ -78,8 +78,8 @@ pub(crate) fn submit(inner: &Inner, verified: VerifiedStatement) -> Result<Done,
 pub(crate) struct Applied {
     /// Entries the group added.
     new_entries: u64,
-    /// The head after it, if it added entries.
-    head: Option<Head>,
+    /// The tree size after it, if it added entries.
+    size: Option<u64>,
     /// The registry after it, if the group changed it.
     registry: Option<Registry>,
     /// Appenders to answer once durable.
@@ -149,8 +149,36 @@ pub(crate) fn run_syncer(inner: Weak<Inner>, rx: Receiver<Applied>) {
                 *inner.registry.write() = r.clone();
             }
         }
-        if let Some(head) = items.iter().rev().find_map(|i| i.head.clone()) {
-            *inner.head.write() = head;
+        if let Some(size) = items.iter().rev().find_map(|i| i.size) {
+            // One checkpoint per fsync, signed here rather than per group by
+            // the writer: the syncer has time while the disk works, the writer
+            // does not. It is stored with the next batch; until then a restart
+            // re-signs it from the durable tree (Ledger::open).
+            match merkle::root(size, &StoreHashes::new(&*inner.store)) {
+                Ok(root) => {
+                    let checkpoint = inner.signer.sign(size, root);
+                    let stored = vec![(
+                        meta_key(META_CHECKPOINT),
+                        checkpoint.note.clone().into_bytes(),
+                    )];
+                    if let Err(e) = inner.store.apply(stored) {
+                        halt(&inner, &format!("storing the checkpoint failed: {e}"));
+                    }
+                    *inner.head.write() = Head { size, checkpoint };
+                }
+                Err(e) => halt(
+                    &inner,
+                    &format!("computing the root of {size} entries failed: {e}"),
+                ),
+            }
+        }
+        if let Some(why) = inner.halted.read().clone() {
+            for item in items {
+                for (reply, _) in item.replies {
+                    let _ = reply.send(Err(AppendError::Halted(why.clone())));
+                }
+            }
+            continue;
         }
         inner
             .metrics
@@ -229,14 +257,14 @@ fn commit_group(inner: &Arc<Inner>, state: &mut WriterState, group: Vec<Job>) ->
     let new_entries = state.next - first_new;
     let mut applied = Applied {
         new_entries,
-        head: None,
+        size: None,
         registry: None,
         replies,
     };
     if new_entries > 0 {
         let registry_changed = work.registry_changed;
         match apply_group(inner, state, work, first_new) {
-            Ok(head) => applied.head = Some(head),
+            Ok(size) => applied.size = Some(size),
             Err(fatal) => {
                 halt(inner, &fatal);
                 for (reply, _) in applied.replies {
@@ -249,7 +277,7 @@ fn commit_group(inner: &Arc<Inner>, state: &mut WriterState, group: Vec<Job>) ->
             applied.registry = Some(state.registry.clone());
         }
     }
-    (!applied.replies.is_empty() || applied.head.is_some()).then_some(applied)
+    (!applied.replies.is_empty() || applied.size.is_some()).then_some(applied)
 }
 
 fn halt(inner: &Inner, why: &str) {
@@ -269,15 +297,9 @@ fn apply_group(
     state: &WriterState,
     mut work: GroupWork,
     first_new: u64,
-) -> Result<Head, String> {
-    let store = &*inner.store;
-    let root = merkle::root(state.next, &StoreHashes::with_overlay(store, &work.overlay))
-        .map_err(|e| format!("computing the tree root failed: {e}"))?;
-    let cp = inner.signer.sign(state.next, root);
+) -> Result<u64, String> {
     work.batch
         .push((meta_key(META_SIZE), state.next.to_be_bytes().to_vec()));
-    work.batch
-        .push((meta_key(META_CHECKPOINT), cp.note.clone().into_bytes()));
     if first_new == 0 {
         work.batch.push((
             meta_key(META_ORIGIN),
@@ -288,10 +310,7 @@ fn apply_group(
         .store
         .apply(work.batch)
         .map_err(|e| format!("writing entries {first_new}..{} failed: {e}", state.next))?;
-    Ok(Head {
-        size: state.next,
-        checkpoint: cp,
-    })
+    Ok(state.next)
 }
 
 /// Decides one statement. `Err` is a storage failure that halts the ledger.
