@@ -135,14 +135,20 @@ impl EventDate {
                 crate::hash::truncate(s)
             ));
         }
-        let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
-        let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+        let num =
+            |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u16>().ok()).unwrap_or(0);
+        let (y, m, d) = (i32::from(num(0..4)), num(5..7), num(8..10));
         let month = u8::try_from(m)
             .ok()
             .and_then(|m| time::Month::try_from(m).ok())
-            .ok_or_else(|| format!("date {s} has no month {m}"))?;
-        let date = time::Date::from_calendar_date(y as i32, month, d as u8)
-            .map_err(|_| format!("date {s} does not exist ({month} {y} has no day {d})"))?;
+            .ok_or_else(|| format!("{s} does not exist: there is no month {m}"))?;
+        let last = month.length(y);
+        let day = u8::try_from(d)
+            .ok()
+            .filter(|d| (1..=last).contains(d))
+            .ok_or_else(|| format!("{s} does not exist: {month} {y} has {last} days"))?;
+        let date = time::Date::from_calendar_date(y, month, day)
+            .map_err(|e| format!("{s} does not exist: {e}"))?;
         Ok(EventDate(date))
     }
     /// The date.

@@ -22,34 +22,14 @@ impl Date {
     /// The rule in words: the shape, a month or day that does not exist, or
     /// a year outside [`MIN_YEAR`]..=[`MAX_YEAR`].
     pub fn parse(s: &str) -> Result<Date, String> {
-        let b = s.as_bytes();
-        let shape = b.len() == 10
-            && b[4] == b'-'
-            && b[7] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-        if !shape {
-            return Err(format!("{s:?} is not a date written YYYY-MM-DD"));
-        }
-        let num =
-            |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u16>().ok()).unwrap_or(0);
-        let (y, m, d) = (i32::from(num(0..4)), num(5..7), num(8..10));
+        // The shape and the calendar are the core's rule (one parser for every
+        // date in the ledger); records add the plausible range of years.
+        let date = crate::ids::EventDate::new(s)?.date();
+        let y = date.year();
         if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
             return Err(format!("{s}: year {y} is outside {MIN_YEAR}–{MAX_YEAR}"));
         }
-        let month = u8::try_from(m)
-            .ok()
-            .and_then(|m| time::Month::try_from(m).ok())
-            .ok_or_else(|| format!("{s} does not exist: there is no month {m}"))?;
-        let last = month.length(y);
-        let day = u8::try_from(d)
-            .ok()
-            .filter(|d| (1..=last).contains(d))
-            .ok_or_else(|| format!("{s} does not exist: {month} {y} has {last} days"))?;
-        time::Date::from_calendar_date(y, month, day)
-            .map(Date)
-            .map_err(|e| format!("{s} does not exist: {e}"))
+        Ok(Date(date))
     }
 
     /// The date as a [`time::Date`].
