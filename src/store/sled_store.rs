@@ -37,13 +37,7 @@ impl SledStore {
     /// sled failed to open, e.g. a corrupt or locked store.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir)?;
-        let db = sled::Config::new()
-            .path(dir)
-            .mode(sled::Mode::HighThroughput)
-            // We flush ourselves on every commit; sled's timer would only add work.
-            .flush_every_ms(None)
-            .open()
-            .map_err(sled_err)?;
+        let db = open_db(dir)?;
         let tree = db.open_tree(TREE).map_err(sled_err)?;
         // Make the freshly created files and their directory entries durable too.
         db.flush().map_err(sled_err)?;
@@ -99,6 +93,38 @@ impl SledStore {
         }
         *self.blobs_seen.lock() = mtime;
         Ok(())
+    }
+}
+
+/// How long opening waits for sled's file lock to be released.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Opens sled, waiting a little for its lock: after a store is dropped, sled's
+/// I/O threads release the lock file a moment later, so a quick reopen in the
+/// same process (tests, restarts) can find it still held. Another process
+/// holding it for longer gets a clear error.
+fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
+    let started = std::time::Instant::now();
+    loop {
+        let opened = sled::Config::new()
+            .path(dir)
+            .mode(sled::Mode::HighThroughput)
+            // We flush ourselves on every commit; sled's timer would only add work.
+            .flush_every_ms(None)
+            .open();
+        match opened {
+            Ok(db) => return Ok(db),
+            Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {
+                if started.elapsed() >= LOCK_WAIT {
+                    return Err(StoreError::Io(format!(
+                        "the store in {} is in use by another process (sled's lock is held): {e}",
+                        dir.display()
+                    )));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => return Err(sled_err(e)),
+        }
     }
 }
 
