@@ -71,7 +71,25 @@ fn shutdown_finishes_every_append_in_flight_before_the_server_stops() {
             })
         })
         .collect();
-    std::thread::sleep(Duration::from_millis(150)); // all eight are waiting on a slow commit
+    // Wait (however long the machine needs) until all eight are inside the
+    // server: the in-flight gauge counts them plus this metrics request.
+    let until = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let m = get(&s.url, "/metrics").body;
+        let in_flight = m
+            .lines()
+            .find_map(|l| l.strip_prefix("tiezheng_http_in_flight "))
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .unwrap_or(0);
+        if in_flight >= 9 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the eight appends never all arrived"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
     s.signal_shutdown();
     let statuses: Vec<u16> = senders.into_iter().map(|t| t.join().unwrap()).collect();
     assert_eq!(
