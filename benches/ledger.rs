@@ -169,11 +169,13 @@ fn verification(n: usize) {
     });
     let size = ledger.size();
     let start = Instant::now();
+    let cpu_before = process_cpu_secs();
     let report = ledger.verify_full(&|_, _| {});
     let secs = start.elapsed().as_secs_f64();
+    let cores_used = (process_cpu_secs() - cpu_before) / secs;
     assert!(report.ok, "{:?}", report.problem);
     println!(
-        "verify: {size} entries, {} signatures in {secs:.2} s: {:.0} entries/s",
+        "verify: {size} entries, {} signatures in {secs:.2} s: {:.0} entries/s ({cores_used:.2} cores busy)",
         report.signatures,
         size as f64 / secs
     );
