@@ -201,27 +201,6 @@ impl Ledger {
         })
     }
 
-    /// The receipt for entry `seq` against the latest checkpoint.
-    ///
-    /// # Errors
-    /// No such entry, or storage failure.
-    pub fn receipt(&self, seq: Seq, duplicate: bool) -> Result<Receipt, ReadError> {
-        let cp = self.checkpoint();
-        let stored = self.stored_entry(seq)?;
-        let proof = self.inclusion_proof(seq, cp.size)?;
-        Ok(Receipt {
-            seq,
-            leaf_hash: stored.leaf.hash(),
-            body_hash: stored.leaf.body_hash,
-            recorded_at_ms: stored.leaf.recorded_at_ms,
-            recorded_at: crate::ids::rfc3339_ms(stored.leaf.recorded_at_ms),
-            checkpoint: cp.note,
-            tree_size: cp.size,
-            inclusion_proof: proof,
-            duplicate,
-        })
-    }
-
     /// Inclusion proof of `seq` in the tree of `size` (≤ the committed size).
     ///
     /// # Errors

@@ -34,15 +34,6 @@ pub struct EntryView {
     pub statement: Option<StatementJson>,
 }
 
-impl EntryView {
-    /// The parsed statement, if the body is present and valid.
-    pub fn parsed(&self) -> Option<Statement> {
-        self.statement
-            .as_ref()
-            .and_then(|j| Statement::from_json(j).ok())
-    }
-}
-
 /// Filters for listing entries. All given filters must match.
 #[derive(Debug, Clone, Default)]
 pub struct Query {
@@ -174,16 +165,16 @@ impl Ledger {
     pub fn query(&self, q: &Query) -> Result<Page, ReadError> {
         let limit = q.limit.clamp(1, 1000);
         // Walk the most selective index given; check the other filters per entry.
-        let (prefix, by_time) = if let Some(c) = &q.case {
-            (Index::Case.prefix(c.as_bytes()), false)
+        let prefix = if let Some(c) = &q.case {
+            Index::Case.prefix(c.as_bytes())
         } else if let Some(s) = &q.subject {
-            (Index::Subject.prefix(s.as_bytes()), false)
+            Index::Subject.prefix(s.as_bytes())
         } else if let Some(k) = &q.signer {
-            (Index::Signer.prefix(k.as_bytes()), false)
+            Index::Signer.prefix(k.as_bytes())
         } else if let Some(k) = &q.kind {
-            (Index::Kind.prefix(k.as_bytes()), false)
+            Index::Kind.prefix(k.as_bytes())
         } else {
-            (vec![b'E'], true)
+            vec![b'E']
         };
         let mut start_seq = q.after.map_or(0, |a| a.saturating_add(1));
         // recorded_at never decreases along the ledger, so a time range is a
@@ -216,7 +207,7 @@ impl Ledger {
                     break 'pages;
                 }
                 let e = self.entry(seq)?;
-                if matches(q, &e, by_time) {
+                if matches(q, &e) {
                     out.push(e);
                     if out.len() == limit {
                         break 'pages;
@@ -255,7 +246,7 @@ impl Ledger {
     }
 }
 
-fn matches(q: &Query, e: &EntryView, _scan_all: bool) -> bool {
+fn matches(q: &Query, e: &EntryView) -> bool {
     let st = e.statement.as_ref();
     let eq =
         |want: &Option<String>, got: Option<&String>| want.as_ref().is_none_or(|w| got == Some(w));

@@ -430,21 +430,39 @@ type Resolved = Vec<(u64, Digest, Statement)>;
 /// keeps the payload parsing off the single writer thread.
 fn precheck(inner: &Inner, v: &VerifiedStatement) -> Result<bool, AppendError> {
     let s = v.statement();
+    if s.kind.is_core() {
+        // No record rules to run: do not read the references at all.
+        return Ok(true);
+    }
     let mut refs = Vec::with_capacity(s.refs.len());
     for r in &s.refs {
-        let Ok(Some(seq)) = lookup_body(&*inner.store, r) else {
-            return Ok(false);
-        };
-        let Ok(e) = read_entry(&*inner.store, seq) else {
-            return Ok(false);
-        };
-        let Some(Ok(st)) = e.body.map(|b| Statement::from_body_bytes(&b)) else {
-            return Ok(false);
-        };
-        refs.push((seq, *r, st));
+        match load_ref(&*inner.store, r) {
+            Ok(Stored::Found(seq, st)) => refs.push((seq, *r, st)),
+            // In flight, withheld or unreadable: the writer decides.
+            _ => return Ok(false),
+        }
     }
     check_policy(inner, s, &refs)?;
     Ok(true)
+}
+
+/// A reference looked up among committed (applied) entries.
+enum Stored {
+    Found(u64, Statement),
+    Missing,
+    Withheld(u64),
+}
+
+/// Looks a reference up in the store. `Err` is a storage failure.
+fn load_ref(store: &dyn crate::store::Store, r: &Digest) -> Result<Stored, String> {
+    let Some(seq) = lookup_body(store, r)? else {
+        return Ok(Stored::Missing);
+    };
+    let Some(body) = read_entry(store, seq)?.body else {
+        return Ok(Stored::Withheld(seq));
+    };
+    let st = Statement::from_body_bytes(&body).map_err(|e| format!("stored entry {seq}: {e}"))?;
+    Ok(Stored::Found(seq, st))
 }
 
 fn check_policy(inner: &Inner, s: &Statement, refs: &Resolved) -> Result<(), AppendError> {
@@ -475,23 +493,22 @@ fn resolve_refs(
             out.push((l.done.seq, *r, group[l.job].verified.statement().clone()));
             continue;
         }
-        let Some(seq) = lookup_body(store, r)? else {
-            return Ok(Err(AppendError::MissingRef {
-                index,
-                hash: r.to_hex(),
-            }));
-        };
-        let e = read_entry(store, seq)?;
-        let Some(body) = e.body else {
-            return Ok(Err(FieldError::new(
-                format!("statement.refs[{index}]"),
-                format!("entry {seq}'s body is withheld; it cannot be checked as a reference"),
-            )
-            .into()));
-        };
-        let st =
-            Statement::from_body_bytes(&body).map_err(|e| format!("stored entry {seq}: {e}"))?;
-        out.push((seq, *r, st));
+        match load_ref(store, r)? {
+            Stored::Found(seq, st) => out.push((seq, *r, st)),
+            Stored::Missing => {
+                return Ok(Err(AppendError::MissingRef {
+                    index,
+                    hash: r.to_hex(),
+                }))
+            }
+            Stored::Withheld(seq) => {
+                return Ok(Err(FieldError::new(
+                    format!("statement.refs[{index}]"),
+                    format!("entry {seq}'s body is withheld; it cannot be checked as a reference"),
+                )
+                .into()))
+            }
+        }
     }
     Ok(Ok(out))
 }
