@@ -6,25 +6,14 @@ use crate::keys::{Keypair, PublicKey};
 use crate::registry::{EnrolmentPayload, GenesisPayload, Identity, RevocationPayload, RootSpec};
 use crate::statement::{add_signature, FieldError, SignedStatementJson, Statement, StatementJson};
 
-/// The current time, Unix ms (a signer's own clock).
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-fn today() -> String {
-    let t = time::OffsetDateTime::now_utc().to_offset(crate::ids::shanghai());
-    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
-}
+pub use crate::ids::now_ms;
 
 fn statement(kind: &str, case: &str, subject: &str, payload: serde_json::Value) -> StatementJson {
     StatementJson {
         kind: kind.into(),
         case: case.into(),
         subject: subject.into(),
-        event_date: today(),
+        event_date: crate::ids::EventDate::today().to_string(),
         refs: vec![],
         signed_at_ms: now_ms(),
         payload,

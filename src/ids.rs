@@ -166,6 +166,30 @@ impl EventDate {
     }
 }
 
+/// The current time, Unix milliseconds: the one clock the ledger, signers'
+/// tools and the dossiers read.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl EventDate {
+    /// The Asia/Shanghai calendar day that contains Unix time `ms`.
+    pub fn of_ms(ms: i64) -> Option<Self> {
+        let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+            .ok()?
+            .to_offset(shanghai());
+        Some(EventDate(t.date()))
+    }
+
+    /// Today in Asia/Shanghai.
+    pub fn today() -> Self {
+        Self::of_ms(now_ms()).unwrap_or(EventDate(time::Date::MIN))
+    }
+}
+
 /// The Asia/Shanghai offset: UTC+8 all year (China has no daylight saving since 1991).
 pub fn shanghai() -> time::UtcOffset {
     time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC)

@@ -194,11 +194,6 @@ fn date(s: &str) -> Result<EventDate> {
     EventDate::new(s).map_err(|e| anyhow!(e))
 }
 
-fn today() -> String {
-    let t = time::OffsetDateTime::now_utc().to_offset(tiezheng::ids::shanghai());
-    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
-}
-
 /// Dispatches `key …`.
 pub fn key(g: &Global, c: KeyCommand) -> Result<()> {
     let client = Client::new(&g.url);
@@ -218,7 +213,10 @@ pub fn key(g: &Global, c: KeyCommand) -> Result<()> {
                 },
                 kinds,
                 may_enrol: a.may_enrol,
-                valid_from: date(&a.valid_from.unwrap_or_else(today))?,
+                valid_from: date(
+                    &a.valid_from
+                        .unwrap_or_else(|| EventDate::today().to_string()),
+                )?,
                 valid_until: a.valid_until.as_deref().map(date).transpose()?,
             };
             let k = read_key(&a.key)?;

@@ -131,18 +131,6 @@ impl DemoReport {
     }
 }
 
-/// Today in Asia/Shanghai, as an event date.
-fn today() -> Result<EventDate, DemoError> {
-    let day = crate::dossier::today().ok_or_else(|| DemoError::Build {
-        what: "today's date".into(),
-        reason: "the system clock is outside the years 1949–2100".into(),
-    })?;
-    EventDate::new(&day.to_string()).map_err(|reason| DemoError::Build {
-        what: "today's date".into(),
-        reason,
-    })
-}
-
 /// Builds the demo on `ledger`, which must be empty.
 ///
 /// # Errors
@@ -156,7 +144,7 @@ pub fn build_demo(ledger: &Ledger) -> Result<DemoReport, DemoError> {
         });
     }
     let docs = documents()?;
-    let today = today()?;
+    let today = EventDate::today();
     let root = signers::genesis(ledger)?;
     let ring = signers::enrol_all(ledger, root, &docs, today)?;
     let mut reports = Vec::new();

@@ -112,16 +112,7 @@ fn basis_of(payload: &Value) -> DateBasis {
 
 /// The Asia/Shanghai calendar day of a Unix-ms time.
 pub(crate) fn shanghai_day(ms: i64) -> Option<Date> {
-    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()?
-        .to_offset(crate::ids::shanghai());
-    Date::parse(&format!(
-        "{:04}-{:02}-{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day()
-    ))
-    .ok()
+    Date::parse(&crate::ids::EventDate::of_ms(ms)?.to_string()).ok()
 }
 
 fn build_items(entries: &[CaseEntry]) -> Items {

@@ -193,13 +193,6 @@ pub(crate) fn run_syncer(inner: Weak<Inner>, rx: Receiver<Applied>) {
     }
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 /// What the group has sequenced but not yet committed.
 #[derive(Default)]
 struct GroupWork {
@@ -363,7 +356,7 @@ fn sequence_one(
         }
     }
     let seq = state.next;
-    let at = now_ms().max(state.last_time);
+    let at = crate::ids::now_ms().max(state.last_time);
     let signers: Vec<_> = v.signatures().iter().map(|s| s.public_key).collect();
     if let Err(e) = state.registry.admit(seq, at, s, &signers) {
         return Ok(Outcome::Now(Err(e.into())));
