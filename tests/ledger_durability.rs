@@ -5,8 +5,10 @@ mod common;
 use common::*;
 use std::collections::HashSet;
 use std::io::BufRead;
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::Arc;
 use tiezheng::store::SledStore;
+use tiezheng::store::{Pair, Store, StoreError, WriteBatch};
 
 #[test]
 fn many_threads_appending_at_once_get_contiguous_numbers_and_one_chain() {
@@ -88,50 +90,51 @@ fn every_acknowledged_entry_survives_kill_9() {
     assert!(r.ok, "{:?}", r.problem);
 }
 
-/// A store whose commits start failing, as a full disk would.
-struct FailingStore {
+/// A memory store whose writes (`apply`, as a full disk would fail them) or
+/// whose fsyncs (`sync`, as a failing device would) can be made to fail.
+#[derive(Default)]
+struct FaultyStore {
     inner: tiezheng::store::MemoryStore,
-    fail: std::sync::atomic::AtomicBool,
+    fail_writes: AtomicBool,
+    fail_syncs: AtomicBool,
 }
 
-impl tiezheng::store::Store for FailingStore {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, tiezheng::store::StoreError> {
+impl Store for FaultyStore {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         self.inner.get(key)
     }
-    fn scan(
-        &self,
-        s: &[u8],
-        e: &[u8],
-        rev: bool,
-        limit: usize,
-    ) -> Result<Vec<tiezheng::store::Pair>, tiezheng::store::StoreError> {
+    fn scan(&self, s: &[u8], e: &[u8], rev: bool, limit: usize) -> Result<Vec<Pair>, StoreError> {
         self.inner.scan(s, e, rev, limit)
     }
-    fn commit(
-        &self,
-        batch: tiezheng::store::WriteBatch,
-    ) -> Result<(), tiezheng::store::StoreError> {
-        if self.fail.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(tiezheng::store::StoreError::Io(
+    fn commit(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        self.apply(batch)?;
+        self.sync()
+    }
+    fn apply(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        if self.fail_writes.load(SeqCst) {
+            return Err(StoreError::Io(
                 "No space left on device (os error 28)".into(),
             ));
         }
         self.inner.commit(batch)
     }
+    fn sync(&self) -> Result<(), StoreError> {
+        if self.fail_syncs.load(SeqCst) {
+            return Err(StoreError::Io("Input/output error (os error 5)".into()));
+        }
+        Ok(())
+    }
 }
 
 #[test]
 fn a_failed_commit_halts_the_ledger_and_says_why() {
-    let store = Arc::new(FailingStore {
-        inner: tiezheng::store::MemoryStore::new(),
-        fail: false.into(),
-    });
+    let store = Arc::new(FaultyStore::default());
     let f = with_store(store.clone());
     f.ledger
         .append(&signed(&penalty(1), &[&f.officer]))
         .unwrap();
     let size = f.ledger.size();
-    store.fail.store(true, std::sync::atomic::Ordering::SeqCst);
+    store.fail_writes.store(true, SeqCst);
     let e = f
         .ledger
         .append(&signed(&penalty(2), &[&f.officer]))
@@ -141,7 +144,7 @@ fn a_failed_commit_halts_the_ledger_and_says_why() {
         "{e}"
     );
     // The disk is back, but the ledger stays halted: it never carries on in an unknown state.
-    store.fail.store(false, std::sync::atomic::Ordering::SeqCst);
+    store.fail_writes.store(false, SeqCst);
     let e = f
         .ledger
         .append(&signed(&penalty(3), &[&f.officer]))
@@ -153,52 +156,12 @@ fn a_failed_commit_halts_the_ledger_and_says_why() {
     assert!(f.ledger.entry(size - 1).is_ok());
 }
 
-/// A store whose writes succeed but whose fsync fails.
-#[derive(Default)]
-struct SyncFails {
-    inner: tiezheng::store::MemoryStore,
-    fail: std::sync::atomic::AtomicBool,
-}
-
-impl tiezheng::store::Store for SyncFails {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, tiezheng::store::StoreError> {
-        self.inner.get(key)
-    }
-    fn scan(
-        &self,
-        s: &[u8],
-        e: &[u8],
-        rev: bool,
-        limit: usize,
-    ) -> Result<Vec<tiezheng::store::Pair>, tiezheng::store::StoreError> {
-        self.inner.scan(s, e, rev, limit)
-    }
-    fn commit(
-        &self,
-        batch: tiezheng::store::WriteBatch,
-    ) -> Result<(), tiezheng::store::StoreError> {
-        self.apply(batch)?;
-        self.sync()
-    }
-    fn apply(&self, batch: tiezheng::store::WriteBatch) -> Result<(), tiezheng::store::StoreError> {
-        self.inner.commit(batch)
-    }
-    fn sync(&self) -> Result<(), tiezheng::store::StoreError> {
-        if self.fail.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(tiezheng::store::StoreError::Io(
-                "Input/output error (os error 5)".into(),
-            ));
-        }
-        Ok(())
-    }
-}
-
 #[test]
 fn an_entry_whose_fsync_fails_is_never_acknowledged() {
-    let store = Arc::new(SyncFails::default());
+    let store = Arc::new(FaultyStore::default());
     let f = with_store(store.clone());
     let size = f.ledger.size();
-    store.fail.store(true, std::sync::atomic::Ordering::SeqCst);
+    store.fail_syncs.store(true, SeqCst);
     let e = f
         .ledger
         .append(&signed(&penalty(1), &[&f.officer]))
