@@ -182,13 +182,51 @@ fn verification(n: usize) {
     ledger.shutdown();
     let sled_bytes = store.disk_bytes().unwrap_or(0);
     let du = dir_size(dir.path());
+    // What the ledger asked sled to keep: every key and value, once.
+    let logical: usize = store
+        .scan(&[], &[0xff; 9], false, usize::MAX)
+        .map(|rows| rows.iter().map(|(k, v)| k.len() + v.len()).sum())
+        .unwrap_or(0);
     println!(
         "size: {size} entries: {du} bytes in the data directory ({:.0} bytes/entry), sled size_on_disk {sled_bytes} ({:.0} bytes/entry)",
         du as f64 / size as f64,
         sled_bytes as f64 / size as f64
     );
     let payload = stmts[0].statement.payload.to_string().len();
-    println!("      (each entry: ~{payload} bytes of canonical payload JSON, one signature)");
+    println!(
+        "      (each entry: ~{payload} bytes of canonical payload JSON, one signature; keys and values stored: {:.0} bytes/entry, so sled writes {:.1}x that)",
+        logical as f64 / size as f64,
+        du as f64 / logical.max(1) as f64
+    );
+}
+
+/// One core: `verify_strict` one by one against `verify_batch` in batches of
+/// 128 (what replay uses), over the same signatures.
+fn signatures(n: usize) {
+    let key = Keypair::generate();
+    let msgs: Vec<Vec<u8>> = (0..n)
+        .map(|i| format!("message {i}").into_bytes())
+        .collect();
+    let sigs: Vec<tiezheng::keys::Signature> = msgs.iter().map(|m| key.sign(m)).collect();
+    let pk = key.public();
+    let start = Instant::now();
+    assert!(msgs.iter().zip(&sigs).all(|(m, s)| pk.verify_strict(m, s)));
+    let strict = n as f64 / start.elapsed().as_secs_f64();
+    let dalek: Vec<ed25519_dalek::Signature> = sigs
+        .iter()
+        .map(|s| ed25519_dalek::Signature::from_bytes(&s.0))
+        .collect();
+    let keys = vec![pk.verifying_key(); 128];
+    let start = Instant::now();
+    for (m, s) in msgs.chunks(128).zip(dalek.chunks(128)) {
+        let refs: Vec<&[u8]> = m.iter().map(|m| m.as_slice()).collect();
+        ed25519_dalek::verify_batch(&refs, s, &keys[..s.len()]).expect("batch verifies");
+    }
+    let batch = n as f64 / start.elapsed().as_secs_f64();
+    println!(
+        "signatures: one core, {n} signatures: verify_strict {strict:.0}/s, verify_batch (128 per batch) {batch:.0}/s ({:.1}x)",
+        batch / strict
+    );
 }
 
 fn dir_size(p: &std::path::Path) -> u64 {
@@ -218,6 +256,7 @@ fn main() {
             .map(|n| n.get())
             .unwrap_or(1)
     );
+    signatures((n / 5).max(256));
     appends(1, (n / 20).max(200));
     appends(64, n);
     verification(n);
