@@ -8,7 +8,8 @@ use crate::ids::core_kinds;
 use crate::merkle::{self, StoreHashes};
 use crate::registry::Registry;
 use crate::statement::Statement;
-use crate::store::{entry_key, meta_key, prefix_end, Index, Store};
+use crate::store::postings::Postings;
+use crate::store::{entry_key, meta_key, Index, Store};
 use parking_lot::{Mutex, RwLock};
 use std::sync::Arc;
 
@@ -116,10 +117,8 @@ fn replay_registry(store: &dyn Store, origin: &str) -> Result<Registry, OpenErro
     let mut seqs = Vec::new();
     for kind in core_kinds::ALL {
         let prefix = Index::Kind.prefix(kind.as_bytes());
-        for (k, _) in store.scan(&prefix, &prefix_end(&prefix), false, usize::MAX)? {
-            if let Some(s) = Index::seq_of(&k) {
-                seqs.push(s);
-            }
+        for seq in Postings::new(store, &prefix, 0)? {
+            seqs.push(seq?);
         }
     }
     seqs.sort_unstable();

@@ -7,7 +7,8 @@ use crate::hash::Digest;
 use crate::ids::Seq;
 use crate::keys::PublicKey;
 use crate::statement::{Statement, StatementJson, StatementSignature};
-use crate::store::{prefix_end, Index};
+use crate::store::postings::{self, Postings};
+use crate::store::Index;
 use serde::{Deserialize, Serialize};
 
 /// An entry as readers see it.
@@ -122,13 +123,17 @@ impl Ledger {
     /// Unreadable store.
     pub fn case_entries(&self, case: &str) -> Result<Vec<EntryView>, ReadError> {
         let prefix = Index::Case.prefix(case.as_bytes());
-        let keys = self
-            .store()
-            .scan(&prefix, &prefix_end(&prefix), false, usize::MAX)?;
-        keys.iter()
-            .filter_map(|(k, _)| Index::seq_of(k))
-            .map(|s| self.entry(s))
-            .collect()
+        let size = self.size();
+        let mut out = Vec::new();
+        for seq in Postings::new(self.store(), &prefix, 0)? {
+            let seq = seq?;
+            if seq >= size {
+                // Written by a group still committing.
+                break;
+            }
+            out.push(self.entry(seq)?);
+        }
+        Ok(out)
     }
 
     /// Distinct case ids, with their entry counts.
@@ -138,7 +143,7 @@ impl Ledger {
     pub fn cases(&self) -> Result<Vec<(String, u64)>, ReadError> {
         let all = self.store().scan(b"C", b"D", false, usize::MAX)?;
         let mut out: Vec<(String, u64)> = Vec::new();
-        for (k, _) in all {
+        for (k, v) in all {
             let Some(len) = k
                 .get(1..5)
                 .and_then(|b| b.try_into().ok())
@@ -150,9 +155,10 @@ impl Ledger {
                 continue;
             };
             let name = String::from_utf8_lossy(name).into_owned();
+            let n = postings::count(&v);
             match out.last_mut() {
-                Some((n, c)) if *n == name => *c += 1,
-                _ => out.push((name, 1)),
+                Some((last, c)) if *last == name => *c += n,
+                _ => out.push((name, n)),
             }
         }
         Ok(out)
@@ -166,15 +172,13 @@ impl Ledger {
         let limit = q.limit.clamp(1, 1000);
         // Walk the most selective index given; check the other filters per entry.
         let prefix = if let Some(c) = &q.case {
-            Index::Case.prefix(c.as_bytes())
+            Some(Index::Case.prefix(c.as_bytes()))
         } else if let Some(s) = &q.subject {
-            Index::Subject.prefix(s.as_bytes())
+            Some(Index::Subject.prefix(s.as_bytes()))
         } else if let Some(k) = &q.signer {
-            Index::Signer.prefix(k.as_bytes())
-        } else if let Some(k) = &q.kind {
-            Index::Kind.prefix(k.as_bytes())
+            Some(Index::Signer.prefix(k.as_bytes()))
         } else {
-            vec![b'E']
+            q.kind.as_ref().map(|k| Index::Kind.prefix(k.as_bytes()))
         };
         let mut start_seq = q.after.map_or(0, |a| a.saturating_add(1));
         // recorded_at never decreases along the ledger, so a time range is a
@@ -186,37 +190,24 @@ impl Ledger {
             Some(to) => self.first_recorded_at_or_after(to)?,
             None => self.size(),
         };
-        let mut out = Vec::new();
-        let mut cursor = {
-            let mut s = prefix.clone();
-            s.extend_from_slice(&start_seq.to_be_bytes());
-            s
+        let seqs: Box<dyn Iterator<Item = Result<Seq, crate::store::StoreError>>> = match &prefix {
+            Some(p) => Box::new(Postings::new(self.store(), p, start_seq)?),
+            None => Box::new((start_seq..size).map(Ok)),
         };
-        let end = prefix_end(&prefix);
-        'pages: loop {
-            let chunk = self.store().scan(&cursor, &end, false, 256)?;
-            if chunk.is_empty() {
+        let mut out = Vec::new();
+        for seq in seqs {
+            let seq = seq?;
+            if seq >= size {
+                // Past the time range, or written by a group still committing.
                 break;
             }
-            for (k, _) in &chunk {
-                let Some(seq) = Index::seq_of(k) else {
-                    continue;
-                };
-                if seq >= size {
-                    // Past the time range, or written by a group still committing.
-                    break 'pages;
-                }
-                let e = self.entry(seq)?;
-                if matches(q, &e) {
-                    out.push(e);
-                    if out.len() == limit {
-                        break 'pages;
-                    }
+            let e = self.entry(seq)?;
+            if matches(q, &e) {
+                out.push(e);
+                if out.len() == limit {
+                    break;
                 }
             }
-            let Some((last, _)) = chunk.last() else { break };
-            cursor = last.clone();
-            cursor.push(0);
         }
         let next_cursor = if out.len() == limit {
             out.last().map(|e| e.seq)

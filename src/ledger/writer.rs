@@ -9,7 +9,7 @@ use crate::merkle::{self, StoreHashes};
 use crate::policy::RefView;
 use crate::registry::Registry;
 use crate::statement::{FieldError, Statement, VerifiedStatement};
-use crate::store::{body_key, entry_key, hash_key, meta_key, Index, WriteBatch};
+use crate::store::{body_key, entry_key, hash_key, meta_key, postings, Index, WriteBatch};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender};
@@ -199,7 +199,20 @@ struct GroupWork {
     batch: WriteBatch,
     overlay: HashMap<u64, Vec<Hash>>,
     local: HashMap<Digest, Local>,
+    /// Index prefix -> the group's entries under it, ascending: one posting
+    /// key each (store::postings).
+    postings: HashMap<Vec<u8>, Vec<u64>>,
     registry_changed: bool,
+}
+
+impl GroupWork {
+    fn post(&mut self, prefix: Vec<u8>, seq: u64) {
+        let seqs = self.postings.entry(prefix).or_default();
+        // One signer signing twice still posts the entry once.
+        if seqs.last() != Some(&seq) {
+            seqs.push(seq);
+        }
+    }
 }
 
 /// An entry sequenced in this group: where it went, and which job it came from.
@@ -291,6 +304,13 @@ fn apply_group(
     mut work: GroupWork,
     first_new: u64,
 ) -> Result<u64, String> {
+    for (mut key, seqs) in work.postings {
+        let Some((first, rest)) = seqs.split_first() else {
+            continue;
+        };
+        key.extend_from_slice(&first.to_be_bytes());
+        work.batch.push((key, postings::encode_rest(rest)));
+    }
     work.batch
         .push((meta_key(META_SIZE), state.next.to_be_bytes().to_vec()));
     if first_new == 0 {
@@ -375,14 +395,15 @@ fn sequence_one(
     work.batch
         .push((hash_key(seq), merkle::encode_record_hashes(&hashes)));
     work.overlay.insert(seq, hashes);
-    let b = &mut work.batch;
-    b.push((body_key(&bh.0), seq.to_be_bytes().to_vec()));
-    b.push((Index::Case.key(s.case.as_str().as_bytes(), seq), vec![]));
-    b.push((Index::Subject.key(s.subject.as_bytes(), seq), vec![]));
-    b.push((Index::Kind.key(s.kind.as_str().as_bytes(), seq), vec![]));
+    work.batch
+        .push((body_key(&bh.0), seq.to_be_bytes().to_vec()));
+    work.post(Index::Case.prefix(s.case.as_str().as_bytes()), seq);
+    work.post(Index::Subject.prefix(s.subject.as_bytes()), seq);
+    work.post(Index::Kind.prefix(s.kind.as_str().as_bytes()), seq);
     for pk in &signers {
-        b.push((Index::Signer.key(pk.as_bytes(), seq), vec![]));
+        work.post(Index::Signer.prefix(pk.as_bytes()), seq);
     }
+    let b = &mut work.batch;
     let stored = StoredEntry {
         leaf,
         body: Some(v.body().to_vec()),

@@ -8,10 +8,10 @@
 //! | `E` seq(u64 BE) | bincode [`crate::entry::StoredEntry`] |
 //! | `H` seq(u64 BE) | the tree hashes entry `seq` completes, concatenated (see `merkle::StoreHashes`) |
 //! | `B` body_hash(32) | seq (u64 BE) |
-//! | `C` len(u32 BE) case seq | empty: case index |
-//! | `S` len(u32 BE) subject seq | empty: subject index |
-//! | `K` len(u32 BE) kind seq | empty: kind index |
-//! | `G` public_key(32) seq | empty: signer index |
+//! | `C` len(u32 BE) case seq | case index: the group's other entries of that case (see [`super::postings`]) |
+//! | `S` len(u32 BE) subject seq | subject index, likewise |
+//! | `K` len(u32 BE) kind seq | kind index, likewise |
+//! | `G` public_key(32) seq | signer index, likewise |
 //! | `M` name | metadata: `Msize`, `Mcheckpoint`, `Morigin` |
 //!
 //! There is no time index: the ledger clock never decreases along the
@@ -68,7 +68,7 @@ impl Index {
         k
     }
 
-    /// The index key of `value` for entry `seq`.
+    /// The index key of `value` for the posting that starts at entry `seq`.
     pub fn key(self, value: &[u8], seq: u64) -> Vec<u8> {
         let mut k = self.prefix(value);
         k.extend_from_slice(&seq.to_be_bytes());

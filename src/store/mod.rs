@@ -7,6 +7,7 @@
 
 mod layout;
 mod memory;
+pub mod postings;
 mod sled_store;
 
 pub use layout::*;
