@@ -94,6 +94,8 @@ pub(crate) struct Inner {
     /// The writer and syncer threads, joined on shutdown.
     pub writer: Mutex<Vec<std::thread::JoinHandle<()>>>,
     pub metrics: Metrics,
+    /// Recent tree hashes, so receipts need no store reads.
+    pub hashes: merkle::HashCache,
 }
 
 /// Counters for /metrics.
@@ -210,7 +212,7 @@ impl Ledger {
         Ok(merkle::inclusion_proof(
             seq,
             size,
-            &StoreHashes::new(self.store()),
+            &StoreHashes::new(self.store()).cache(&self.inner.hashes),
         )?)
     }
 
@@ -223,7 +225,7 @@ impl Ledger {
         Ok(merkle::consistency_proof(
             from,
             to,
-            &StoreHashes::new(self.store()),
+            &StoreHashes::new(self.store()).cache(&self.inner.hashes),
         )?)
     }
 
@@ -233,7 +235,10 @@ impl Ledger {
     /// Bad size, or storage failure.
     pub fn root(&self, size: u64) -> Result<Digest, ReadError> {
         self.check_size(size)?;
-        Ok(merkle::root(size, &StoreHashes::new(self.store()))?)
+        Ok(merkle::root(
+            size,
+            &StoreHashes::new(self.store()).cache(&self.inner.hashes),
+        )?)
     }
 
     fn check_size(&self, size: u64) -> Result<(), ReadError> {

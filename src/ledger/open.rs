@@ -94,6 +94,7 @@ impl Ledger {
             jobs: Mutex::new(Some(tx)),
             writer: Mutex::new(Vec::new()),
             metrics: Metrics::default(),
+            hashes: merkle::HashCache::new(),
         });
         let state = writer::WriterState::new(size, last_hash, last_time, registry);
         let (synced_tx, synced_rx) = std::sync::mpsc::sync_channel(writer::SYNC_QUEUE_DEPTH);

@@ -154,7 +154,7 @@ pub(crate) fn run_syncer(inner: Weak<Inner>, rx: Receiver<Applied>) {
             // the writer: the syncer has time while the disk works, the writer
             // does not. It is stored with the next batch; until then a restart
             // re-signs it from the durable tree (Ledger::open).
-            match merkle::root(size, &StoreHashes::new(&*inner.store)) {
+            match merkle::root(size, &StoreHashes::new(&*inner.store).cache(&inner.hashes)) {
                 Ok(root) => {
                     let checkpoint = inner.signer.sign(size, root);
                     let stored = vec![(
@@ -323,6 +323,8 @@ fn apply_group(
         .store
         .apply(work.batch)
         .map_err(|e| format!("writing entries {first_new}..{} failed: {e}", state.next))?;
+    // Applied: from now on the store would return these same hashes.
+    inner.hashes.insert(work.overlay);
     Ok(state.next)
 }
 
@@ -390,8 +392,14 @@ fn sequence_one(
         signatures: v.signatures().to_vec(),
     };
     let lh = leaf.hash();
-    let hashes = merkle::hashes_for_leaf(seq, lh, &StoreHashes::with_overlay(store, &work.overlay))
-        .map_err(|e| format!("reading tree hashes for entry {seq} failed: {e}"))?;
+    let hashes = merkle::hashes_for_leaf(
+        seq,
+        lh,
+        &StoreHashes::new(store)
+            .cache(&inner.hashes)
+            .overlay(&work.overlay),
+    )
+    .map_err(|e| format!("reading tree hashes for entry {seq} failed: {e}"))?;
     work.batch
         .push((hash_key(seq), merkle::encode_record_hashes(&hashes)));
     work.overlay.insert(seq, hashes);

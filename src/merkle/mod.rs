@@ -5,6 +5,10 @@
 //! tree. [`StoreHashes`] backs tlog's `HashReader` with any [`Store`], with an
 //! overlay for hashes written in the group commit that is not yet on disk.
 
+mod cache;
+
+pub use cache::HashCache;
+
 use crate::hash::Digest;
 use crate::store::{hash_key, Store};
 use std::collections::HashMap;
@@ -39,6 +43,7 @@ pub enum MerkleError {
 pub struct StoreHashes<'a> {
     store: &'a dyn Store,
     overlay: Option<&'a HashMap<u64, Vec<Hash>>>,
+    cache: Option<&'a HashCache>,
 }
 
 impl<'a> StoreHashes<'a> {
@@ -47,19 +52,28 @@ impl<'a> StoreHashes<'a> {
         StoreHashes {
             store,
             overlay: None,
+            cache: None,
         }
     }
-    /// Hashes from `overlay` (record number → its hashes) first, then `store`.
-    pub fn with_overlay(store: &'a dyn Store, overlay: &'a HashMap<u64, Vec<Hash>>) -> Self {
-        StoreHashes {
-            store,
-            overlay: Some(overlay),
-        }
+    /// Also looks in `overlay` (record number → its hashes), before anything else.
+    #[must_use]
+    pub fn overlay(mut self, overlay: &'a HashMap<u64, Vec<Hash>>) -> Self {
+        self.overlay = Some(overlay);
+        self
+    }
+    /// Also looks in `cache`, before the store.
+    #[must_use]
+    pub fn cache(mut self, cache: &'a HashCache) -> Self {
+        self.cache = Some(cache);
+        self
     }
 
     fn record_hashes(&self, n: u64) -> Result<Vec<Hash>, tlog_tiles::Error> {
         if let Some(h) = self.overlay.and_then(|o| o.get(&n)) {
             return Ok(h.clone());
+        }
+        if let Some(h) = self.cache.and_then(|c| c.get(n)) {
+            return Ok(h);
         }
         let v = self
             .store
