@@ -180,16 +180,22 @@ pub fn verify_export<R: Read>(
             let end = (next + CHUNK).min(h.size);
             let mut chunk = Vec::new();
             for seq in next..end {
-                let b = read_framed(r, &format!("entry {seq}")).map_err(|mut p| {
-                    p.seq = Some(seq);
-                    p
-                })?;
-                chunk.push((seq, b));
+                match read_framed(r, &format!("entry {seq}")) {
+                    Ok(b) => chunk.push((seq, b)),
+                    Err(mut p) => {
+                        // A problem in entries already read comes first.
+                        replay.feed(chunk)?;
+                        replay.finish()?;
+                        p.seq = Some(seq);
+                        return Err(p);
+                    }
+                }
             }
             replay.feed(chunk)?;
             next = end;
             progress(next, h.size);
         }
+        replay.finish()?;
         let cp_size = replay.check_checkpoint(&h.checkpoint)?;
         if let Some(old) = old {
             if old.size > h.size {

@@ -281,3 +281,70 @@ fn a_rewritten_stored_tree_hash_is_named() {
         (Some(13), ProblemKind::TreeHashMismatch)
     );
 }
+
+/// Verification checks one chunk's order-free work while it replays the one
+/// before: problems must still be named in ledger order, across chunks.
+#[test]
+fn problems_are_named_in_ledger_order_across_chunks() {
+    use tiezheng::store::{MemoryStore, Store};
+    let store = Arc::new(MemoryStore::new());
+    let f = with_store(store.clone());
+    let officer = Arc::new(f.officer);
+    let threads: Vec<_> = (0..8u64)
+        .map(|t| {
+            let (ledger, officer) = (f.ledger.clone(), officer.clone());
+            std::thread::spawn(move || {
+                for i in 0..540u64 {
+                    ledger
+                        .append(&signed(&penalty(t * 10_000 + i), &[&officer]))
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let size = f.ledger.size();
+    assert!(size > tiezheng::verify::CHUNK + 200, "{size} entries");
+    let r = f.ledger.verify_full(&|_, _| {});
+    assert!(r.ok, "{:?}", r.problem);
+    assert_eq!(r.entries, size);
+    assert_eq!(r.signatures, size);
+
+    let original = |seq: u64| store.get(&entry_key(seq)).unwrap().unwrap();
+    let late = tiezheng::verify::CHUNK + 100;
+    let (a, b) = (original(late), original(late + 50));
+    // Two problems in the second chunk: the first is named.
+    store.raw_put(entry_key(late), vec![0xde, 0xad]);
+    store.raw_put(entry_key(late + 50), vec![0xbe, 0xef]);
+    assert_eq!(
+        problem(&f.ledger.verify_full(&|_, _| {})),
+        (Some(late), ProblemKind::Undecodable)
+    );
+    // A bad signature in the first chunk comes before them.
+    let early = original(100);
+    let mut e = StoredEntry::decode(&early).unwrap();
+    e.leaf.signatures[0].signature.0[9] ^= 1;
+    store.raw_put(entry_key(100), e.encode());
+    assert_eq!(
+        problem(&f.ledger.verify_full(&|_, _| {})),
+        (Some(100), ProblemKind::BadSignature)
+    );
+    // A missing entry late in the last chunk comes after a problem before it.
+    store.raw_put(entry_key(100), early);
+    store.raw_put(entry_key(late + 50), b);
+    let last = original(size - 3);
+    store.raw_remove(&entry_key(size - 3));
+    assert_eq!(
+        problem(&f.ledger.verify_full(&|_, _| {})),
+        (Some(late), ProblemKind::Undecodable)
+    );
+    store.raw_put(entry_key(late), a);
+    assert_eq!(
+        problem(&f.ledger.verify_full(&|_, _| {})),
+        (Some(size - 3), ProblemKind::Missing)
+    );
+    store.raw_put(entry_key(size - 3), last);
+    assert!(f.ledger.verify_full(&|_, _| {}).ok);
+}

@@ -20,6 +20,11 @@ impl MemoryStore {
     pub fn raw_put(&self, key: Vec<u8>, value: Vec<u8>) {
         self.map.write().insert(key, value);
     }
+
+    /// Removes one key outside any ledger logic (tamper tests).
+    pub fn raw_remove(&self, key: &[u8]) {
+        self.map.write().remove(key);
+    }
 }
 
 impl Store for MemoryStore {

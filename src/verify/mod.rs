@@ -51,6 +51,8 @@ pub struct Replay<'a> {
     prefetched: (u64, Vec<Option<Vec<u8>>>),
     /// Root at each size a caller wants to compare (e.g. an old checkpoint).
     roots_at: Vec<(u64, Option<Digest>)>,
+    /// The chunk whose order-free checks are done, replayed with the next feed.
+    pending: Option<Checked>,
 }
 
 fn problem(seq: Option<u64>, kind: ProblemKind, detail: impl Into<String>) -> Problem {
@@ -86,6 +88,7 @@ impl<'a> Replay<'a> {
             store_hashes,
             prefetched: (0, Vec::new()),
             roots_at: Vec::new(),
+            pending: None,
         }
     }
 
@@ -126,58 +129,67 @@ impl<'a> Replay<'a> {
 
     /// Replays the next chunk: `(position, stored bytes)` in order.
     ///
+    /// Pipelined: this chunk's order-free checks (decoding, hashing, batch
+    /// signature verification, on every core) run while the previous chunk
+    /// goes through the checks that depend on order (chain, clock, registry,
+    /// tree) on this thread. Call [`Replay::finish`] after the last chunk.
+    ///
     /// # Errors
-    /// The first problem in the chunk.
+    /// The first problem found so far, in ledger order.
     pub fn feed(&mut self, chunk: Vec<(u64, Vec<u8>)>) -> Result<(), Problem> {
         let origin = self.trust.origin.clone();
-        let prepared: Vec<Result<Prepared, Problem>> = chunk
-            .into_par_iter()
-            .map(|(seq, bytes)| prepare(seq, &bytes))
-            .collect();
-        let mut ok = Vec::with_capacity(prepared.len());
-        let mut first_err = None;
-        for p in prepared {
-            match p {
-                Ok(p) => ok.push(p),
-                Err(e) => {
-                    first_err = Some(e);
-                    break;
-                }
-            }
+        let pending = self.pending.take();
+        let (checked, replayed) = std::thread::scope(|scope| {
+            let worker = scope.spawn(move || check_chunk(&origin, chunk));
+            let replayed = pending.map_or(Ok(()), |p| self.replay_checked(p));
+            (worker.join(), replayed)
+        });
+        replayed?;
+        let checked = checked.map_err(|_| {
+            problem(
+                None,
+                ProblemKind::Storage,
+                "the thread checking entries stopped unexpectedly",
+            )
+        })?;
+        self.pending = Some(checked);
+        Ok(())
+    }
+
+    /// Replays the chunk still in flight. Needed before reading the size, the
+    /// root, or checking a checkpoint.
+    ///
+    /// # Errors
+    /// The first problem in that chunk.
+    pub fn finish(&mut self) -> Result<(), Problem> {
+        match self.pending.take() {
+            Some(p) => self.replay_checked(p),
+            None => Ok(()),
         }
-        // Signatures of everything before the first decode problem, in parallel.
-        let jobs: Vec<sigs::SigJob> = ok
-            .iter()
-            .enumerate()
-            .flat_map(|(i, p)| {
-                let msg = Arc::new(signing_message(&origin, &p.entry.leaf.body_hash));
-                p.entry.leaf.signatures.iter().map(move |s| sigs::SigJob {
-                    entry: i,
-                    key: s.public_key,
-                    sig: s.signature,
-                    msg: msg.clone(),
-                })
-            })
-            .collect();
-        let bad_sig = sigs::first_bad(&jobs);
-        if let (Some(store), Some(first), Some(last)) = (self.store_hashes, ok.first(), ok.last()) {
+    }
+
+    /// The order-dependent checks of a chunk whose order-free checks are done.
+    fn replay_checked(&mut self, c: Checked) -> Result<(), Problem> {
+        if let (Some(store), Some(first), Some(last)) =
+            (self.store_hashes, c.ok.first(), c.ok.last())
+        {
             self.prefetch_hashes(store, first.seq, last.seq + 1)?;
         }
-        for (i, p) in ok.into_iter().enumerate() {
-            if bad_sig == Some(i) {
+        for (i, p) in c.ok.into_iter().enumerate() {
+            if c.bad_sig == Some(i) {
                 return Err(problem(
                     Some(p.seq),
                     ProblemKind::BadSignature,
                     format!(
-                        "a signature does not verify over body hash {} for ledger {origin:?}",
-                        p.entry.leaf.body_hash
+                        "a signature does not verify over body hash {} for ledger {:?}",
+                        p.entry.leaf.body_hash, self.trust.origin
                     ),
                 ));
             }
             self.signatures += p.entry.leaf.signatures.len() as u64;
             self.sequential(p)?;
         }
-        match first_err {
+        match c.first_err {
             Some(e) => Err(e),
             None => Ok(()),
         }
@@ -396,6 +408,55 @@ fn prepare(seq: u64, bytes: &[u8]) -> Result<Prepared, Problem> {
         kind,
         statement,
     })
+}
+
+/// A chunk after its order-free checks.
+struct Checked {
+    /// Entries before the first that failed to decode or hash.
+    ok: Vec<Prepared>,
+    /// Index in `ok` of the first entry with a bad signature.
+    bad_sig: Option<usize>,
+    /// The problem that ended `ok` early.
+    first_err: Option<Problem>,
+}
+
+/// Decodes and hashes every entry and checks every signature, on all cores.
+fn check_chunk(origin: &str, chunk: Vec<(u64, Vec<u8>)>) -> Checked {
+    let prepared: Vec<Result<Prepared, Problem>> = chunk
+        .into_par_iter()
+        .map(|(seq, bytes)| prepare(seq, &bytes))
+        .collect();
+    let mut ok = Vec::with_capacity(prepared.len());
+    let mut first_err = None;
+    for p in prepared {
+        match p {
+            Ok(p) => ok.push(p),
+            Err(e) => {
+                first_err = Some(e);
+                break;
+            }
+        }
+    }
+    // Signatures of everything before the first decode problem.
+    let jobs: Vec<sigs::SigJob> = ok
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            let msg = Arc::new(signing_message(origin, &p.entry.leaf.body_hash));
+            p.entry.leaf.signatures.iter().map(move |s| sigs::SigJob {
+                entry: i,
+                key: s.public_key,
+                sig: s.signature,
+                msg: msg.clone(),
+            })
+        })
+        .collect();
+    let bad_sig = sigs::first_bad(&jobs);
+    Checked {
+        ok,
+        bad_sig,
+        first_err,
+    }
 }
 
 /// How many entries a replay reads at a time.

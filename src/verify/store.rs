@@ -50,10 +50,18 @@ pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)
                         "the store reader stopped",
                     ));
                 };
-                let (rows, missing) = chunk?;
+                let (rows, missing) = match chunk {
+                    Ok(c) => c,
+                    Err(e) => {
+                        // A problem in entries already read comes first.
+                        replay.finish()?;
+                        return Err(e);
+                    }
+                };
                 let got = rows.len() as u64;
                 replay.feed(rows)?;
                 if got < end - next {
+                    replay.finish()?;
                     let want = missing.unwrap_or(next + got);
                     return Err(problem(
                         Some(want),
@@ -64,7 +72,7 @@ pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)
                 next = end;
                 progress(next, size);
             }
-            Ok(())
+            replay.finish()
         })?;
         let cp_size = match note {
             Some(n) => Some(replay.check_checkpoint(&n)?),
