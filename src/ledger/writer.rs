@@ -27,7 +27,38 @@ pub(crate) struct Job {
     verified: VerifiedStatement,
     /// The record rules already passed against committed references.
     prechecked: bool,
-    reply: SyncSender<Result<Done, AppendError>>,
+    /// Taken when answered.
+    reply: Option<Reply>,
+}
+
+/// Where an appender waits for its answer.
+pub(crate) enum Reply {
+    /// A thread blocked in `Ledger::append`.
+    Thread(SyncSender<Result<Done, AppendError>>),
+    /// A task awaiting `Ledger::append_async`: no thread waits for the disk.
+    Task(tokio::sync::oneshot::Sender<Result<Done, AppendError>>),
+}
+
+impl Reply {
+    /// Answers; an appender that gave up waiting is no error.
+    fn send(self, r: Result<Done, AppendError>) {
+        match self {
+            Reply::Thread(s) => {
+                let _ = s.send(r);
+            }
+            Reply::Task(s) => {
+                let _ = s.send(r);
+            }
+        }
+    }
+}
+
+impl Job {
+    fn answer(&mut self, r: Result<Done, AppendError>) {
+        if let Some(reply) = self.reply.take() {
+            reply.send(r);
+        }
+    }
 }
 
 /// Where an append ended up.
@@ -61,16 +92,32 @@ impl WriterState {
 
 /// Hands a verified statement to the writer and waits until it is durable.
 pub(crate) fn submit(inner: &Inner, verified: VerifiedStatement) -> Result<Done, AppendError> {
+    let (reply, rx) = std::sync::mpsc::sync_channel(1);
+    enqueue(inner, verified, Reply::Thread(reply))?;
+    rx.recv().map_err(|_| AppendError::ShuttingDown)?
+}
+
+/// Hands a verified statement to the writer; the receiver answers once it is
+/// durable. Enqueueing blocks only if [`QUEUE_DEPTH`] appends are already
+/// waiting for the writer; the HTTP API admits at most 1,024 requests at once.
+pub(crate) fn submit_async(
+    inner: &Inner,
+    verified: VerifiedStatement,
+) -> Result<tokio::sync::oneshot::Receiver<Result<Done, AppendError>>, AppendError> {
+    let (reply, rx) = tokio::sync::oneshot::channel();
+    enqueue(inner, verified, Reply::Task(reply))?;
+    Ok(rx)
+}
+
+fn enqueue(inner: &Inner, verified: VerifiedStatement, reply: Reply) -> Result<(), AppendError> {
     let prechecked = precheck(inner, &verified)?;
     let jobs = inner.jobs.lock().clone().ok_or(AppendError::ShuttingDown)?;
-    let (reply, rx) = std::sync::mpsc::sync_channel(1);
     jobs.send(Job {
         verified,
         prechecked,
-        reply,
+        reply: Some(reply),
     })
-    .map_err(|_| AppendError::ShuttingDown)?;
-    rx.recv().map_err(|_| AppendError::ShuttingDown)?
+    .map_err(|_| AppendError::ShuttingDown)
 }
 
 /// A group applied to the store (visible, not yet durable), waiting for the
@@ -83,7 +130,7 @@ pub(crate) struct Applied {
     /// The registry after it, if the group changed it.
     registry: Option<Registry>,
     /// Appenders to answer once durable.
-    replies: Vec<(SyncSender<Result<Done, AppendError>>, Done)>,
+    replies: Vec<(Reply, Done)>,
 }
 
 /// Stage one, the writer thread: sequences one group per loop and applies it
@@ -107,7 +154,7 @@ pub(crate) fn run(
         if let Some(applied) = commit_group(&inner, &mut state, group) {
             if let Err(lost) = synced.send(applied) {
                 for (reply, _) in lost.0.replies {
-                    let _ = reply.send(Err(AppendError::ShuttingDown));
+                    reply.send(Err(AppendError::ShuttingDown));
                 }
             }
         }
@@ -137,7 +184,7 @@ pub(crate) fn run_syncer(inner: Weak<Inner>, rx: Receiver<Applied>) {
             halt(&inner, &why);
             for item in items {
                 for (reply, _) in item.replies {
-                    let _ = reply.send(Err(AppendError::Halted(why.clone())));
+                    reply.send(Err(AppendError::Halted(why.clone())));
                 }
             }
             continue;
@@ -175,7 +222,7 @@ pub(crate) fn run_syncer(inner: Weak<Inner>, rx: Receiver<Applied>) {
         if let Some(why) = inner.halted.read().clone() {
             for item in items {
                 for (reply, _) in item.replies {
-                    let _ = reply.send(Err(AppendError::Halted(why.clone())));
+                    reply.send(Err(AppendError::Halted(why.clone())));
                 }
             }
             continue;
@@ -187,7 +234,7 @@ pub(crate) fn run_syncer(inner: Weak<Inner>, rx: Receiver<Applied>) {
         inner.metrics.commits.fetch_add(1, Ordering::Relaxed);
         for item in items {
             for (reply, done) in item.replies {
-                let _ = reply.send(Ok(done));
+                reply.send(Ok(done));
             }
         }
     }
@@ -228,29 +275,29 @@ enum Outcome {
     AfterCommit(Done),
 }
 
-fn commit_group(inner: &Arc<Inner>, state: &mut WriterState, group: Vec<Job>) -> Option<Applied> {
+fn commit_group(
+    inner: &Arc<Inner>,
+    state: &mut WriterState,
+    mut group: Vec<Job>,
+) -> Option<Applied> {
     if let Some(why) = inner.halted.read().clone() {
-        for j in group {
-            let _ = j.reply.send(Err(AppendError::Halted(why.clone())));
+        for j in &mut group {
+            j.answer(Err(AppendError::Halted(why.clone())));
         }
         return None;
     }
     let first_new = state.next;
     let mut work = GroupWork::default();
     let mut waiting = Vec::new();
-    let mut answered = vec![false; group.len()];
-    for (i, job) in group.iter().enumerate() {
+    for i in 0..group.len() {
         match sequence_one(inner, state, &mut work, &group, i) {
-            Ok(Outcome::Now(r)) => {
-                let _ = job.reply.send(r);
-                answered[i] = true;
-            }
+            Ok(Outcome::Now(r)) => group[i].answer(r),
             Ok(Outcome::AfterCommit(d)) => waiting.push((i, d)),
             Err(fatal) => {
                 halt(inner, &fatal);
                 // Nothing of this group is stored: tell everyone not yet answered.
-                for (_, other) in group.iter().enumerate().filter(|(j, _)| !answered[*j]) {
-                    let _ = other.reply.send(Err(AppendError::Halted(fatal.clone())));
+                for j in &mut group {
+                    j.answer(Err(AppendError::Halted(fatal.clone())));
                 }
                 return None;
             }
@@ -258,7 +305,7 @@ fn commit_group(inner: &Arc<Inner>, state: &mut WriterState, group: Vec<Job>) ->
     }
     let replies: Vec<_> = waiting
         .into_iter()
-        .map(|(i, d)| (group[i].reply.clone(), d))
+        .filter_map(|(i, d)| group[i].reply.take().map(|r| (r, d)))
         .collect();
     let new_entries = state.next - first_new;
     let mut applied = Applied {
@@ -274,7 +321,7 @@ fn commit_group(inner: &Arc<Inner>, state: &mut WriterState, group: Vec<Job>) ->
             Err(fatal) => {
                 halt(inner, &fatal);
                 for (reply, _) in applied.replies {
-                    let _ = reply.send(Err(AppendError::Halted(fatal.clone())));
+                    reply.send(Err(AppendError::Halted(fatal.clone())));
                 }
                 return None;
             }
