@@ -201,7 +201,8 @@ fn verification(n: usize) {
 }
 
 /// One core: `verify_strict` one by one against `verify_batch` in batches of
-/// 128 and of 1,024 (what replay uses on a full chunk), over the same signatures.
+/// 128 and of 1,024, and replay's own batches (grouped by key), over the same
+/// signatures.
 fn signatures(n: usize) {
     let key = Keypair::generate();
     let msgs: Vec<Vec<u8>> = (0..n)
@@ -229,6 +230,28 @@ fn signatures(n: usize) {
             n as f64 / start.elapsed().as_secs_f64()
         ));
     }
+    // What replay runs: batches of up to 1,024 grouped by key (one key here).
+    let jobs: Vec<tiezheng::verify::sigs::SigJob> = msgs
+        .iter()
+        .zip(&sigs)
+        .enumerate()
+        .map(|(entry, (m, s))| tiezheng::verify::sigs::SigJob {
+            entry,
+            key: pk,
+            sig: *s,
+            msg: Arc::new(m.clone()),
+        })
+        .collect();
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
+    let start = Instant::now();
+    assert_eq!(one.install(|| tiezheng::verify::sigs::first_bad(&jobs)), None);
+    rates.push(format!(
+        "replay's batches grouped by key {:.0}/s",
+        n as f64 / start.elapsed().as_secs_f64()
+    ));
     println!(
         "signatures: one core, {n} signatures: verify_strict {strict:.0}/s, {}",
         rates.join(", ")

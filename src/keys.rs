@@ -62,8 +62,12 @@ pub enum KeyError {
     /// Not a point on the curve.
     #[error("public key {0} is not a valid Ed25519 point")]
     NotAPoint(String),
-    /// A small-order point: any signature would verify against it.
-    #[error("public key {0} is a weak (small-order) Ed25519 key")]
+    /// A small-order point (any signature would verify against it), or a
+    /// point with a small-order component (which no honest key generation
+    /// makes, and which lets batch and single verification disagree).
+    #[error(
+        "public key {0} is a weak Ed25519 key (of small order, or with a small-order component)"
+    )]
     Weak(String),
 }
 
@@ -77,7 +81,7 @@ impl PublicKey {
             return Ok(PublicKey(b, *vk));
         }
         let vk = VerifyingKey::from_bytes(&b).map_err(|_| KeyError::NotAPoint(hex::encode(b)))?;
-        if vk.is_weak() {
+        if vk.is_weak() || !vk.to_edwards().is_torsion_free() {
             return Err(KeyError::Weak(hex::encode(b)));
         }
         let mut cache = validated_cache().write();
@@ -414,6 +418,23 @@ mod tests {
         let mut b = [0u8; 32];
         b[0] = 1;
         assert!(matches!(PublicKey::from_bytes(b), Err(KeyError::Weak(_))));
+    }
+
+    #[test]
+    fn keys_with_a_small_order_component_are_refused() {
+        let honest = Keypair::from_seed([3; 32]).public();
+        assert!(PublicKey::from_bytes(*honest.as_bytes()).is_ok());
+        for t in &curve25519_dalek::constants::EIGHT_TORSION[1..] {
+            let mixed = (honest.verifying_key().to_edwards() + t).compress();
+            assert!(
+                matches!(
+                    PublicKey::from_bytes(mixed.to_bytes()),
+                    Err(KeyError::Weak(_))
+                ),
+                "{}",
+                hex::encode(mixed.to_bytes())
+            );
+        }
     }
 
     #[test]

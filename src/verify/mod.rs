@@ -8,7 +8,7 @@
 //! and names the entry and what is wrong.
 
 mod report;
-mod sigs;
+pub mod sigs;
 mod store;
 
 pub use report::{Problem, ProblemKind, VerifyReport};
