@@ -247,7 +247,10 @@ fn signatures(n: usize) {
         .build()
         .expect("pool");
     let start = Instant::now();
-    assert_eq!(one.install(|| tiezheng::verify::sigs::first_bad(&jobs)), None);
+    assert_eq!(
+        one.install(|| tiezheng::verify::sigs::first_bad(&jobs)),
+        None
+    );
     rates.push(format!(
         "replay's batches grouped by key {:.0}/s",
         n as f64 / start.elapsed().as_secs_f64()

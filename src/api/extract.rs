@@ -5,11 +5,63 @@
 
 use super::problem::{Kind, Problem};
 use axum::async_trait;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
+use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, request::Parts};
+use http_body_util::BodyExt as _;
 use serde::de::DeserializeOwned;
+
+/// The largest JSON body accepted, put in each request's extensions by the
+/// router (`ApiConfig::body_limit`).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// How much of a body over the limit is still read and thrown away before the
+/// 413 goes out. A server that answers while the client is still sending and
+/// then closes makes many clients see a broken pipe or a reset instead of the
+/// answer; reading to the end lets them read the 413. Bodies beyond this get
+/// the 413 at once (and the connection closes under them).
+const DRAIN_CAP: usize = 16 * 1024 * 1024;
+
+fn too_large(limit: usize) -> Problem {
+    Problem::new(
+        Kind::BodyTooLarge,
+        format!("the body is larger than this server accepts ({limit} bytes)"),
+    )
+}
+
+/// Reads `body` up to `limit` bytes; past it, drains up to [`DRAIN_CAP`] and
+/// refuses.
+async fn read_limited(
+    mut body: Body,
+    declared: Option<usize>,
+    limit: usize,
+) -> Result<Vec<u8>, Problem> {
+    if declared.is_some_and(|n| n > DRAIN_CAP) {
+        return Err(too_large(limit));
+    }
+    let mut buf = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            Problem::new(Kind::BadRequest, format!("the body could not be read: {e}"))
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen > DRAIN_CAP {
+            return Err(too_large(limit));
+        }
+        if seen <= limit {
+            buf.extend_from_slice(&data);
+        }
+    }
+    if seen > limit {
+        return Err(too_large(limit));
+    }
+    Ok(buf)
+}
 
 /// A JSON body: `application/json` (or any `+json` type), within the body limit.
 pub struct ApiJson<T>(pub T);
@@ -32,25 +84,23 @@ fn is_json(ct: Option<&header::HeaderValue>) -> bool {
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = Problem;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Problem> {
         if !is_json(req.headers().get(header::CONTENT_TYPE)) {
             return Err(Problem::new(
                 Kind::UnsupportedMediaType,
                 "the body must be sent as Content-Type: application/json",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
-            BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
-                Problem::new(
-                    Kind::BodyTooLarge,
-                    "the body is larger than this server accepts",
-                )
-            }
-            other => Problem::new(
-                Kind::BadRequest,
-                format!("the body could not be read: {other}"),
-            ),
-        })?;
+        let limit = req
+            .extensions()
+            .get::<BodyLimit>()
+            .map_or(super::ApiConfig::default().body_limit, |l| l.0);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let bytes = read_limited(req.into_body(), declared, limit).await?;
         parse_json(&bytes).map(ApiJson)
     }
 }

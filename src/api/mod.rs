@@ -143,6 +143,7 @@ pub fn router(ledger: Ledger, config: &ApiConfig) -> Router {
         .fallback(handlers::no_route)
         .layer(limits)
         .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(axum::Extension(extract::BodyLimit(config.body_limit)))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
