@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
-/// How much of a body over the limit is still read and thrown away before the
+/// How much beyond the limit a body is still read and thrown away before the
 /// 413 goes out. A server that answers while the client is still sending and
 /// then closes makes many clients see a broken pipe or a reset instead of the
 /// answer; reading to the end lets them read the 413. Bodies beyond this get
@@ -30,14 +30,15 @@ fn too_large(limit: usize) -> Problem {
     )
 }
 
-/// Reads `body` up to `limit` bytes; past it, drains up to [`DRAIN_CAP`] and
-/// refuses.
+/// Reads `body` up to `limit` bytes; past it, drains up to [`DRAIN_CAP`] more
+/// and refuses.
 async fn read_limited(
     mut body: Body,
     declared: Option<usize>,
     limit: usize,
 ) -> Result<Vec<u8>, Problem> {
-    if declared.is_some_and(|n| n > DRAIN_CAP) {
+    let cap = limit.saturating_add(DRAIN_CAP);
+    if declared.is_some_and(|n| n > cap) {
         return Err(too_large(limit));
     }
     let mut buf = Vec::with_capacity(declared.unwrap_or(0).min(limit));
@@ -50,7 +51,7 @@ async fn read_limited(
             continue;
         };
         seen = seen.saturating_add(data.len());
-        if seen > DRAIN_CAP {
+        if seen > cap {
             return Err(too_large(limit));
         }
         if seen <= limit {

@@ -44,6 +44,7 @@ pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)
             let mut next = 0u64;
             while next < size {
                 let Ok((chunk, end)) = rx.recv() else {
+                    replay.finish()?;
                     return Err(problem(
                         Some(next),
                         ProblemKind::Storage,
