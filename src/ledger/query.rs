@@ -136,11 +136,12 @@ impl Ledger {
         Ok(out)
     }
 
-    /// Distinct case ids, with their entry counts.
+    /// Distinct case ids, with their committed entry counts.
     ///
     /// # Errors
-    /// Unreadable store.
+    /// Unreadable store, or a corrupt index posting.
     pub fn cases(&self) -> Result<Vec<(String, u64)>, ReadError> {
+        let size = self.size();
         let all = self.store().scan(b"C", b"D", false, usize::MAX)?;
         let mut out: Vec<(String, u64)> = Vec::new();
         for (k, v) in all {
@@ -155,7 +156,15 @@ impl Ledger {
                 continue;
             };
             let name = String::from_utf8_lossy(name).into_owned();
-            let n = postings::count(&v);
+            // Only what is committed: a group still on its way to the disk
+            // is not counted (and never will be if the ledger halts).
+            let n = postings::decode(&k, &v)?
+                .into_iter()
+                .filter(|seq| *seq < size)
+                .count() as u64;
+            if n == 0 {
+                continue;
+            }
             match out.last_mut() {
                 Some((last, c)) if *last == name => *c += n,
                 _ => out.push((name, n)),

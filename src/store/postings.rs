@@ -47,11 +47,6 @@ pub fn decode(key: &[u8], value: &[u8]) -> Result<Vec<u64>, StoreError> {
     Ok(out)
 }
 
-/// How many entries one stored posting lists, without decoding it.
-pub fn count(value: &[u8]) -> u64 {
-    1 + (value.len() / 8) as u64
-}
-
 /// The sequence numbers under `prefix` (an [`Index::prefix`]) from `from` on,
 /// ascending, read a few keys at a time.
 pub struct Postings<'a> {
@@ -185,6 +180,5 @@ mod tests {
             vec![9, 10, 12]
         );
         assert_eq!(decode(&k, &[]).expect("ok"), vec![9]);
-        assert_eq!(count(&encode_rest(&[10, 12])), 3);
     }
 }
