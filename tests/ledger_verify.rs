@@ -282,6 +282,51 @@ fn a_rewritten_stored_tree_hash_is_named() {
     );
 }
 
+/// Proofs read from the store (no cached hashes: a freshly opened ledger)
+/// after concurrent group commits verify against the ledger's roots.
+#[test]
+fn proofs_read_from_the_store_after_concurrent_groups_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = {
+        let f = sled(dir.path());
+        let officer = Arc::new(f.officer);
+        let threads: Vec<_> = (0..16u64)
+            .map(|t| {
+                let (ledger, officer) = (f.ledger.clone(), officer.clone());
+                std::thread::spawn(move || {
+                    for i in 0..25u64 {
+                        ledger
+                            .append(&signed(&penalty(t * 1000 + i), &[&officer]))
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        f.ledger.shutdown();
+        f.checkpoint_seed
+    };
+    let ledger = open(Arc::new(SledStore::open(dir.path()).unwrap()), seed);
+    let cp = ledger.checkpoint();
+    assert_eq!(cp.size, 402);
+    for seq in (0..cp.size).step_by(7) {
+        let leaf = ledger.entry(seq).unwrap().leaf_hash;
+        for size in [seq + 1, (seq + 50).min(cp.size), cp.size] {
+            let proof = ledger.inclusion_proof(seq, size).unwrap();
+            let root = ledger.root(size).unwrap();
+            assert!(
+                tiezheng::merkle::check_inclusion(&proof, size, root, seq, leaf),
+                "entry {seq} in {size}"
+            );
+        }
+    }
+    assert_eq!(ledger.root(cp.size).unwrap(), cp.root);
+    let r = ledger.verify_full(&|_, _| {});
+    assert!(r.ok, "{:?}", r.problem);
+}
+
 /// Verification checks one chunk's order-free work while it replays the one
 /// before: problems must still be named in ledger order, across chunks.
 #[test]
