@@ -164,20 +164,11 @@ impl Ledger {
     /// # Errors
     /// Any refusal (nothing stored) or a halted ledger.
     pub fn append(&self, signed: &SignedStatementJson) -> Result<Receipt, AppendError> {
-        let result = self.append_inner(signed);
-        if result.is_err() {
-            self.inner
-                .metrics
-                .refused
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        result
-    }
-
-    fn append_inner(&self, signed: &SignedStatementJson) -> Result<Receipt, AppendError> {
-        let verified = self.admit(signed)?;
-        let d = writer::submit(&self.inner, verified)?;
-        self.receipt_for(d)
+        let result = self
+            .admit(signed)
+            .and_then(|v| writer::submit(&self.inner, v))
+            .and_then(|d| self.receipt_for(d));
+        self.count_refusal(result)
     }
 
     /// [`Ledger::append`] for async callers: the checks run on the calling
@@ -189,12 +180,16 @@ impl Ledger {
     /// Any refusal (nothing stored) or a halted ledger.
     pub async fn append_async(&self, signed: &SignedStatementJson) -> Result<Receipt, AppendError> {
         let result = async {
-            let verified = self.admit(signed)?;
-            let rx = writer::submit_async(&self.inner, verified)?;
+            let rx = writer::submit_async(&self.inner, self.admit(signed)?)?;
             let d = rx.await.map_err(|_| AppendError::ShuttingDown)??;
             self.receipt_for(d)
         }
         .await;
+        self.count_refusal(result)
+    }
+
+    /// Counts a failed append in the metrics; passes the result on.
+    fn count_refusal<T>(&self, result: Result<T, AppendError>) -> Result<T, AppendError> {
         if result.is_err() {
             self.inner
                 .metrics
