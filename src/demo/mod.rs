@@ -222,19 +222,28 @@ fn append_document(
             signed_at_ms: builders::now_ms(),
             payload,
         };
-        let signed =
-            builders::sign(ledger.origin(), &stmt, &signing).map_err(|e| DemoError::Build {
-                what: what.clone(),
-                reason: e.to_string(),
-            })?;
-        let receipt = ledger.append(&signed).map_err(|e| DemoError::Append {
-            what,
-            source: Box::new(e),
-        })?;
+        let receipt = sign_and_append(ledger, &stmt, &signing, what)?;
         hashes.insert(f.id.as_str(), receipt.body_hash.to_hex());
         report.seqs.insert(f.id.clone(), receipt.seq);
         report.facts += 1;
         *report.kinds.entry(f.kind.clone()).or_insert(0) += 1;
     }
     Ok(report)
+}
+
+/// Signs `stmt` with `keys` and appends it; `what` names it in errors.
+pub(crate) fn sign_and_append(
+    ledger: &Ledger,
+    stmt: &StatementJson,
+    keys: &[&Keypair],
+    what: String,
+) -> Result<crate::ledger::Receipt, DemoError> {
+    let signed = builders::sign(ledger.origin(), stmt, keys).map_err(|e| DemoError::Build {
+        what: what.clone(),
+        reason: e.to_string(),
+    })?;
+    ledger.append(&signed).map_err(|e| DemoError::Append {
+        what,
+        source: Box::new(e),
+    })
 }

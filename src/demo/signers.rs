@@ -57,14 +57,7 @@ pub(crate) fn genesis(ledger: &Ledger) -> Result<Keypair, DemoError> {
         &[(root.public(), root_identity())],
         "铁证演示账本：五份事故责任追究与整改评估文件所载事实（演示密钥于运行时生成，不留存）",
     );
-    let signed = builders::sign(ledger.origin(), &g, &[&root]).map_err(|e| DemoError::Build {
-        what: "genesis".into(),
-        reason: e.to_string(),
-    })?;
-    ledger.append(&signed).map_err(|e| DemoError::Append {
-        what: "genesis".into(),
-        source: Box::new(e),
-    })?;
+    super::sign_and_append(ledger, &g, &[&root], "genesis".into())?;
     Ok(root)
 }
 
@@ -127,16 +120,7 @@ pub(crate) fn enrol_all(
                 valid_until: None,
             };
             let stmt = builders::enrolment(&payload);
-            let signed = builders::sign(ledger.origin(), &stmt, &[&ring.root]).map_err(|e| {
-                DemoError::Build {
-                    what: what.clone(),
-                    reason: e.to_string(),
-                }
-            })?;
-            let receipt = ledger.append(&signed).map_err(|e| DemoError::Append {
-                what,
-                source: Box::new(e),
-            })?;
+            let receipt = super::sign_and_append(ledger, &stmt, &[&ring.root], what)?;
             ring.signers.push(DemoSigner {
                 id: s.id.clone(),
                 document: doc.document.clone(),
