@@ -29,13 +29,7 @@ pub struct SignArgs {
 pub fn sign(g: &Global, a: SignArgs) -> Result<()> {
     let signed = read_statement(&a.file)?;
     let origin = origin(g, a.origin.as_deref(), None)?;
-    let keys = a
-        .keys
-        .iter()
-        .map(|p| read_key(p))
-        .collect::<Result<Vec<Keypair>>>()?;
-    let refs: Vec<&Keypair> = keys.iter().collect();
-    let signed = builders::cosign(&origin, signed, &refs)?;
+    let signed = cosign_with_files(&origin, signed, &a.keys)?;
     match &a.out {
         Some(path) => {
             write_json(path, &signed)?;
@@ -73,13 +67,21 @@ pub fn append(g: &Global, a: AppendArgs) -> Result<()> {
     let mut signed = read_statement(&a.file)?;
     if !a.keys.is_empty() {
         let origin = origin(g, a.origin.as_deref(), Some(&client))?;
-        let keys = a
-            .keys
-            .iter()
-            .map(|p| read_key(p))
-            .collect::<Result<Vec<Keypair>>>()?;
-        let refs: Vec<&Keypair> = keys.iter().collect();
-        signed = builders::cosign(&origin, signed, &refs)?;
+        signed = cosign_with_files(&origin, signed, &a.keys)?;
     }
     submit_checked(g, &client, &signed)
+}
+
+/// Adds a signature by each private key file in `paths`.
+fn cosign_with_files(
+    origin: &str,
+    signed: tiezheng::statement::SignedStatementJson,
+    paths: &[PathBuf],
+) -> Result<tiezheng::statement::SignedStatementJson> {
+    let keys = paths
+        .iter()
+        .map(|p| read_key(p))
+        .collect::<Result<Vec<Keypair>>>()?;
+    let refs: Vec<&Keypair> = keys.iter().collect();
+    Ok(builders::cosign(origin, signed, &refs)?)
 }
