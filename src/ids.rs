@@ -155,6 +155,10 @@ impl EventDate {
     pub fn date(&self) -> time::Date {
         self.0
     }
+    /// A date already known to exist (from the calendar arithmetic of `time`).
+    pub(crate) fn from_date(d: time::Date) -> Self {
+        EventDate(d)
+    }
     /// Unix milliseconds of 00:00 on this day in Asia/Shanghai (UTC+8, no DST).
     pub fn start_ms(&self) -> i64 {
         let midnight = self.0.midnight().assume_offset(shanghai());
@@ -178,10 +182,7 @@ pub fn now_ms() -> i64 {
 impl EventDate {
     /// The Asia/Shanghai calendar day that contains Unix time `ms`.
     pub fn of_ms(ms: i64) -> Option<Self> {
-        let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-            .ok()?
-            .to_offset(shanghai());
-        Some(EventDate(t.date()))
+        Some(EventDate(shanghai_time(ms)?.date()))
     }
 
     /// Today in Asia/Shanghai.
@@ -195,11 +196,17 @@ pub fn shanghai() -> time::UtcOffset {
     time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC)
 }
 
+/// Unix milliseconds as a time in Asia/Shanghai (`None` out of `time`'s range).
+fn shanghai_time(ms: i64) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .map(|t| t.to_offset(shanghai()))
+}
+
 /// Unix milliseconds as an RFC 3339 time in Asia/Shanghai, for display.
 pub fn rfc3339_ms(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .to_offset(shanghai());
+    let t =
+        shanghai_time(ms).unwrap_or_else(|| time::OffsetDateTime::UNIX_EPOCH.to_offset(shanghai()));
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }

@@ -112,7 +112,7 @@ fn basis_of(payload: &Value) -> DateBasis {
 
 /// The Asia/Shanghai calendar day of a Unix-ms time.
 pub(crate) fn shanghai_day(ms: i64) -> Option<Date> {
-    Date::parse(&crate::ids::EventDate::of_ms(ms)?.to_string()).ok()
+    Date::within_years(crate::ids::EventDate::of_ms(ms)?)
 }
 
 fn build_items(entries: &[CaseEntry]) -> Items {

@@ -24,12 +24,20 @@ impl Date {
     pub fn parse(s: &str) -> Result<Date, String> {
         // The shape and the calendar are the core's rule (one parser for every
         // date in the ledger); records add the plausible range of years.
-        let date = crate::ids::EventDate::new(s)?.date();
-        let y = date.year();
-        if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
-            return Err(format!("{s}: year {y} is outside {MIN_YEAR}–{MAX_YEAR}"));
-        }
-        Ok(Date(date))
+        let date = crate::ids::EventDate::new(s)?;
+        Date::within_years(date).ok_or_else(|| {
+            format!(
+                "{s}: year {} is outside {MIN_YEAR}–{MAX_YEAR}",
+                date.date().year()
+            )
+        })
+    }
+
+    /// A core date, if its year is in [`MIN_YEAR`]..=[`MAX_YEAR`].
+    pub fn within_years(d: crate::ids::EventDate) -> Option<Date> {
+        (MIN_YEAR..=MAX_YEAR)
+            .contains(&d.date().year())
+            .then_some(Date(d.date()))
     }
 
     /// The date as a [`time::Date`].
@@ -46,13 +54,8 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:04}-{:02}-{:02}",
-            self.0.year(),
-            u8::from(self.0.month()),
-            self.0.day()
-        )
+        // One way to write a date: the core's.
+        crate::ids::EventDate::from_date(self.0).fmt(f)
     }
 }
 
