@@ -142,6 +142,9 @@ pub fn router(ledger: Ledger, config: &ApiConfig) -> Router {
     r.method_not_allowed_fallback(handlers::method_not_allowed)
         .fallback(handlers::no_route)
         .layer(limits)
+        // One limit, two readers: ApiJson (every body the API takes) reads it
+        // from the extension so that it can drain and answer 413; axum's own
+        // extractors, should a handler ever use one, obey DefaultBodyLimit.
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(axum::Extension(extract::BodyLimit(config.body_limit)))
         .layer(axum::middleware::from_fn_with_state(
