@@ -340,6 +340,15 @@ fn health_and_metrics() {
     ] {
         assert!(m.body.contains(line), "missing {line:?} in\n{}", m.body);
     }
+    // The time spent in syncs is exported as a number (this test's store is
+    // in memory, so it may well be 0).
+    let synced: f64 = m
+        .body
+        .lines()
+        .find_map(|l| l.strip_prefix("tiezheng_sync_seconds_total "))
+        .and_then(|v| v.parse().ok())
+        .expect("tiezheng_sync_seconds_total");
+    assert!(synced >= 0.0, "{synced}");
 }
 
 #[test]

@@ -96,6 +96,17 @@ pub async fn metrics(State(st): State<AppState>) -> Response {
     }
     family(
         &mut o,
+        "tiezheng_sync_seconds_total",
+        "counter",
+        "Time spent making group commits durable (store flush and fsync).",
+    );
+    let _ = writeln!(
+        o,
+        "tiezheng_sync_seconds_total {}",
+        load(&lm.sync_micros) as f64 / 1e6
+    );
+    family(
+        &mut o,
         "tiezheng_halted",
         "gauge",
         "1 if the ledger halted after a storage failure.",

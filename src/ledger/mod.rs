@@ -105,6 +105,9 @@ pub struct Metrics {
     pub appended: std::sync::atomic::AtomicU64,
     /// Group commits since start.
     pub commits: std::sync::atomic::AtomicU64,
+    /// Time spent making group commits durable (store flush and fsync), in
+    /// microseconds, since start.
+    pub sync_micros: std::sync::atomic::AtomicU64,
     /// Appends refused since start.
     pub refused: std::sync::atomic::AtomicU64,
     /// Duplicates answered since start.

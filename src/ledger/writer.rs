@@ -175,10 +175,15 @@ pub(crate) fn run_syncer(inner: Weak<Inner>, rx: Receiver<Applied>) {
         let halted = inner.halted.read().clone();
         let outcome = match halted {
             Some(why) => Err(why),
-            None => inner
-                .store
-                .sync()
-                .map_err(|e| format!("making appended entries durable failed: {e}")),
+            None => {
+                let started = std::time::Instant::now();
+                let synced = inner.store.sync();
+                inner.metrics.sync_micros.fetch_add(
+                    u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                    Ordering::Relaxed,
+                );
+                synced.map_err(|e| format!("making appended entries durable failed: {e}"))
+            }
         };
         if let Err(why) = outcome {
             halt(&inner, &why);
