@@ -2,7 +2,8 @@
 //! verification in entries/s at 100,000 entries, and bytes on disk per entry.
 //!
 //! `cargo bench --bench ledger` (results go to docs/performance.md by hand,
-//! with the machine). `TIEZHENG_BENCH_ENTRIES` changes the 100,000.
+//! with the machine). `TIEZHENG_BENCH_ENTRIES` changes the 100,000;
+//! `TIEZHENG_BENCH_ONLY=appends64` or `verify` runs one phase alone.
 //!
 //! Not criterion: each measurement is one long durable run (fsyncs, a 100k
 //! ledger), where criterion's repeated sampling would take hours and say no more.
@@ -114,8 +115,14 @@ fn appends(appenders: usize, n: usize) -> f64 {
         .metrics()
         .commits
         .load(std::sync::atomic::Ordering::Relaxed);
+    let sync_ms = ledger
+        .metrics()
+        .sync_micros
+        .load(std::sync::atomic::Ordering::Relaxed) as f64
+        / 1000.0
+        / commits as f64;
     println!(
-        "appends: {appenders:>2} appenders, {n} entries: {:.0} durable appends/s ({secs:.2} s, {commits} group commits, {:.1} entries per fsync, writer thread on CPU {:.0}% of the time, {cores_used:.2} cores busy)",
+        "appends: {appenders:>2} appenders, {n} entries: {:.0} durable appends/s ({secs:.2} s, {commits} group commits, {:.1} entries per fsync, {sync_ms:.2} ms per sync (sled flush + fdatasync), writer thread on CPU {:.0}% of the time, {cores_used:.2} cores busy)",
         n as f64 / secs,
         n as f64 / commits as f64,
         100.0 * writer_busy
@@ -261,6 +268,26 @@ fn signatures(n: usize) {
     );
 }
 
+/// The disk alone: appending `size` bytes to a file and fdatasync, as each
+/// group commit does, without sled.
+fn disk(size: usize) {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut f = std::fs::File::create(dir.path().join("probe")).expect("create");
+    let buf = vec![0x5a_u8; size];
+    let rounds = 200;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        f.write_all(&buf).expect("write");
+        f.sync_data().expect("fdatasync");
+    }
+    let each = start.elapsed().as_secs_f64() / f64::from(rounds);
+    println!(
+        "disk: append {size} bytes + fdatasync: {:.3} ms each ({rounds} rounds)",
+        each * 1000.0
+    );
+}
+
 fn dir_size(p: &std::path::Path) -> u64 {
     std::fs::read_dir(p)
         .map(|rd| {
@@ -288,8 +315,19 @@ fn main() {
             .map(|n| n.get())
             .unwrap_or(1)
     );
-    signatures((n / 5).max(2048));
-    appends(1, (n / 20).max(200));
-    appends(64, n);
-    verification(n);
+    // One phase alone, for profiling it (`perf record`, `vmstat`):
+    // TIEZHENG_BENCH_ONLY=appends64 or verify.
+    match std::env::var("TIEZHENG_BENCH_ONLY").as_deref() {
+        Ok("appends64") => {
+            appends(64, n);
+        }
+        Ok("verify") => verification(n),
+        _ => {
+            disk(100_000);
+            signatures((n / 5).max(2048));
+            appends(1, (n / 20).max(200));
+            appends(64, n);
+            verification(n);
+        }
+    }
 }
