@@ -9,7 +9,7 @@ use crate::merkle::{self, StoreHashes};
 use crate::policy::RefView;
 use crate::registry::Registry;
 use crate::statement::{FieldError, Statement, VerifiedStatement};
-use crate::store::{body_key, entry_key, hash_key, meta_key, postings, Index, WriteBatch};
+use crate::store::{body_key, entry_key, hash_key, meta_key, postings, seq_key, Index, WriteBatch};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender};
@@ -356,12 +356,12 @@ fn apply_group(
     mut work: GroupWork,
     first_new: u64,
 ) -> Result<u64, String> {
-    for (mut key, seqs) in work.postings {
+    for (prefix, seqs) in work.postings {
         let Some((first, rest)) = seqs.split_first() else {
             continue;
         };
-        key.extend_from_slice(&first.to_be_bytes());
-        work.batch.push((key, postings::encode_rest(rest)));
+        work.batch
+            .push((seq_key(&prefix, *first), postings::encode_rest(rest)));
     }
     work.batch
         .push((meta_key(META_SIZE), state.next.to_be_bytes().to_vec()));

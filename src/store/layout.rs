@@ -70,9 +70,7 @@ impl Index {
 
     /// The index key of `value` for the posting that starts at entry `seq`.
     pub fn key(self, value: &[u8], seq: u64) -> Vec<u8> {
-        let mut k = self.prefix(value);
-        k.extend_from_slice(&seq.to_be_bytes());
-        k
+        seq_key(&self.prefix(value), seq)
     }
 
     /// The sequence number at the end of an index key.
@@ -80,6 +78,15 @@ impl Index {
         let tail: [u8; 8] = key.get(key.len().checked_sub(8)?..)?.try_into().ok()?;
         Some(u64::from_be_bytes(tail))
     }
+}
+
+/// `prefix` followed by `seq` (u64 BE): an index posting's key, or where a
+/// scan of that index from `seq` starts.
+pub fn seq_key(prefix: &[u8], seq: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(prefix.len() + 8);
+    k.extend_from_slice(prefix);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
 }
 
 /// The smallest key greater than every key starting with `prefix`.

@@ -68,8 +68,7 @@ impl<'a> Postings<'a> {
     /// The store could not be read, or the posting that may straddle `from`
     /// is corrupt.
     pub fn new(store: &'a dyn Store, prefix: &[u8], from: u64) -> Result<Self, StoreError> {
-        let mut start = prefix.to_vec();
-        start.extend_from_slice(&from.to_be_bytes());
+        let start = super::seq_key(prefix, from);
         // A posting keyed before `from` may still list numbers from `from` on.
         let mut buf = VecDeque::new();
         if let Some((k, v)) = store.scan(prefix, &start, true, 1)?.pop() {
@@ -129,11 +128,7 @@ mod tests {
         let p = Index::Case.prefix("甘孜".as_bytes());
         let batch = groups
             .iter()
-            .map(|g| {
-                let mut k = p.clone();
-                k.extend_from_slice(&g[0].to_be_bytes());
-                (k, encode_rest(&g[1..]))
-            })
+            .map(|g| (crate::store::seq_key(&p, g[0]), encode_rest(&g[1..])))
             .collect();
         s.commit(batch).expect("commit");
         s
