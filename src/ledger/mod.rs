@@ -5,12 +5,11 @@
 //! threads, in parallel, then hand the verified statement to the writer,
 //! which takes every statement waiting at that moment as one group: it checks
 //! each against the registry and references, assigns sequence numbers, times,
-//! chain links and tree hashes, signs one checkpoint for the group and applies
-//! the group to the store as one atomic batch. A second thread, the syncer,
-//! makes everything applied so far durable with one flush and fsync, then
-//! publishes the new head and answers the appenders. Under load that is one
-//! fsync per several groups, never one per entry; the writer never waits for
-//! the disk. See docs/durability.md.
+//! chain links and tree hashes, and applies the group to the store as one
+//! atomic batch. Then it makes the group durable with one flush and fsync,
+//! signs one checkpoint, publishes the new head and answers the appenders.
+//! What arrives meanwhile forms the next group: under load, one fsync per
+//! several dozen entries, never one per entry. See docs/durability.md.
 
 mod open;
 mod query;
@@ -91,7 +90,7 @@ pub(crate) struct Inner {
     pub registry: RwLock<Registry>,
     pub halted: RwLock<Option<String>>,
     pub jobs: Mutex<Option<std::sync::mpsc::SyncSender<writer::Job>>>,
-    /// The writer and syncer threads, joined on shutdown.
+    /// The writer thread, joined on shutdown.
     pub writer: Mutex<Vec<std::thread::JoinHandle<()>>>,
     pub metrics: Metrics,
     /// Recent tree hashes, so receipts need no store reads.
@@ -300,7 +299,7 @@ impl Ledger {
     /// Stops the writer after it has committed everything already submitted.
     pub fn shutdown(&self) {
         self.inner.jobs.lock().take();
-        // The writer ends when its queue closes, which closes the syncer's.
+        // The writer ends when its queue closes, after the groups it holds.
         let handles: Vec<_> = self.inner.writer.lock().drain(..).collect();
         for h in handles {
             let _ = h.join();

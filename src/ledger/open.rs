@@ -68,9 +68,10 @@ impl Ledger {
         let root = merkle::root(size, &StoreHashes::new(&*store))
             .map_err(|e| OpenError::Invalid(format!("cannot compute the tree root: {e}")))?;
         let checkpoint = signer.sign(size, root);
-        // The syncer stores each checkpoint with the batch after it, so a
-        // crash can leave the stored one behind the durable tree: store the
-        // one for the tree as it is now.
+        // The writer stores each checkpoint after the fsync that covers its
+        // tree, and the next fsync makes it durable, so a crash can leave the
+        // stored one behind the durable tree: store the one for the tree as
+        // it is now.
         let stored = store.get(&meta_key(META_CHECKPOINT))?;
         let stored_size = stored
             .as_deref()
@@ -97,18 +98,12 @@ impl Ledger {
             hashes: merkle::HashCache::new(),
         });
         let state = writer::WriterState::new(size, last_hash, last_time, registry);
-        let (synced_tx, synced_rx) = std::sync::mpsc::sync_channel(writer::SYNC_QUEUE_DEPTH);
-        let weak = Arc::downgrade(&inner);
-        let syncer = std::thread::Builder::new()
-            .name("tiezheng-syncer".into())
-            .spawn(move || writer::run_syncer(weak, synced_rx))
-            .map_err(|e| OpenError::Invalid(format!("cannot start the syncer thread: {e}")))?;
         let weak = Arc::downgrade(&inner);
         let handle = std::thread::Builder::new()
             .name("tiezheng-writer".into())
-            .spawn(move || writer::run(weak, rx, state, synced_tx))
+            .spawn(move || writer::run(weak, rx, state))
             .map_err(|e| OpenError::Invalid(format!("cannot start the writer thread: {e}")))?;
-        *inner.writer.lock() = vec![handle, syncer];
+        *inner.writer.lock() = vec![handle];
         Ok(Ledger { inner })
     }
 }

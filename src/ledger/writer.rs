@@ -18,8 +18,6 @@ use tlog_tiles::Hash;
 
 /// Appends that may wait for the writer before appenders block.
 pub(crate) const QUEUE_DEPTH: usize = 8192;
-/// Applied groups that may wait for the syncer before the writer blocks.
-pub(crate) const SYNC_QUEUE_DEPTH: usize = 64;
 /// The most appends in one group commit.
 const MAX_GROUP: usize = 4096;
 
@@ -120,8 +118,8 @@ fn enqueue(inner: &Inner, verified: VerifiedStatement, reply: Reply) -> Result<(
     .map_err(|_| AppendError::ShuttingDown)
 }
 
-/// A group applied to the store (visible, not yet durable), waiting for the
-/// syncer to make it durable before anyone hears of it.
+/// A group applied to the store (visible, not yet durable), to be made
+/// durable before anyone hears of it.
 pub(crate) struct Applied {
     /// Entries the group added.
     new_entries: u64,
@@ -133,15 +131,20 @@ pub(crate) struct Applied {
     replies: Vec<(Reply, Done)>,
 }
 
-/// Stage one, the writer thread: sequences one group per loop and applies it
-/// to the store, then hands it to the syncer and goes on with the next group
-/// while the syncer waits for the disk.
-pub(crate) fn run(
-    inner: Weak<Inner>,
-    rx: Receiver<Job>,
-    mut state: WriterState,
-    synced: SyncSender<Applied>,
-) {
+/// The writer thread: takes every append waiting at that moment as one group,
+/// sequences it and applies it to the store as one batch, makes it durable
+/// with one flush and fsync, publishes the new head and answers the group's
+/// appenders. Appends that arrive meanwhile wait in the queue and form the
+/// next group, so under load each fsync covers everything that arrived during
+/// the previous one.
+///
+/// One thread does both halves on purpose. Until 2026-11-23 a second thread
+/// synced while the writer applied the next groups. That let the writer apply
+/// two or three small groups per fsync, and each sled batch costs two writes
+/// of sled's I/O buffer, each waking all of sled's idle I/O threads; and every
+/// group crossed two threads, each hand-off waiting for a core that 64 busy
+/// appenders hold. docs/performance.md has the measurements.
+pub(crate) fn run(inner: Weak<Inner>, rx: Receiver<Job>, mut state: WriterState) {
     while let Ok(first) = rx.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -152,96 +155,73 @@ pub(crate) fn run(
         }
         let Some(inner) = inner.upgrade() else { return };
         if let Some(applied) = commit_group(&inner, &mut state, group) {
-            if let Err(lost) = synced.send(applied) {
-                for (reply, _) in lost.0.replies {
-                    reply.send(Err(AppendError::ShuttingDown));
-                }
-            }
+            make_durable(&inner, applied);
         }
     }
 }
 
-/// Stage two, the syncer thread: makes every group applied so far durable
-/// with one flush and fsync (however many groups queued up meanwhile), then
-/// publishes the new head and answers their appenders. Nothing is answered
-/// before the fsync that covers it has returned.
-pub(crate) fn run_syncer(inner: Weak<Inner>, rx: Receiver<Applied>) {
-    while let Ok(first) = rx.recv() {
-        let mut items = vec![first];
-        while let Ok(more) = rx.try_recv() {
-            items.push(more);
+/// Makes an applied group durable with one flush and fsync, then signs one
+/// checkpoint, publishes the new head and answers the group's appenders.
+/// Nothing is answered before the fsync that covers it has returned.
+fn make_durable(inner: &Inner, applied: Applied) {
+    let halted = inner.halted.read().clone();
+    let outcome = match halted {
+        Some(why) => Err(why),
+        None => {
+            let started = std::time::Instant::now();
+            let synced = inner.store.sync();
+            inner.metrics.sync_micros.fetch_add(
+                u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                Ordering::Relaxed,
+            );
+            synced.map_err(|e| format!("making appended entries durable failed: {e}"))
         }
-        let Some(inner) = inner.upgrade() else { return };
-        let halted = inner.halted.read().clone();
-        let outcome = match halted {
-            Some(why) => Err(why),
-            None => {
-                let started = std::time::Instant::now();
-                let synced = inner.store.sync();
-                inner.metrics.sync_micros.fetch_add(
-                    u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-                    Ordering::Relaxed,
-                );
-                synced.map_err(|e| format!("making appended entries durable failed: {e}"))
-            }
-        };
-        if let Err(why) = outcome {
-            halt(&inner, &why);
-            for item in items {
-                for (reply, _) in item.replies {
-                    reply.send(Err(AppendError::Halted(why.clone())));
+    };
+    if let Err(why) = outcome {
+        halt(inner, &why);
+        for (reply, _) in applied.replies {
+            reply.send(Err(AppendError::Halted(why.clone())));
+        }
+        return;
+    }
+    if let Some(r) = applied.registry {
+        *inner.registry.write() = r;
+    }
+    if let Some(size) = applied.size {
+        // The checkpoint is stored now and made durable by the next fsync;
+        // until then a restart re-signs it from the durable tree
+        // (Ledger::open).
+        match merkle::root(size, &StoreHashes::new(&*inner.store).cache(&inner.hashes)) {
+            Ok(root) => {
+                let checkpoint = inner.signer.sign(size, root);
+                let stored = vec![(
+                    meta_key(META_CHECKPOINT),
+                    checkpoint.note.clone().into_bytes(),
+                )];
+                if let Err(e) = inner.store.apply(stored) {
+                    halt(inner, &format!("storing the checkpoint failed: {e}"));
                 }
+                *inner.head.write() = Head { size, checkpoint };
             }
-            continue;
+            Err(e) => halt(
+                inner,
+                &format!("computing the root of {size} entries failed: {e}"),
+            ),
         }
-        let mut appended = 0;
-        for item in &items {
-            appended += item.new_entries;
-            if let Some(r) = &item.registry {
-                *inner.registry.write() = r.clone();
-            }
+    }
+    if let Some(why) = inner.halted.read().clone() {
+        for (reply, _) in applied.replies {
+            reply.send(Err(AppendError::Halted(why.clone())));
         }
-        if let Some(size) = items.iter().rev().find_map(|i| i.size) {
-            // One checkpoint per fsync, signed here rather than per group by
-            // the writer: the syncer has time while the disk works, the writer
-            // does not. It is stored with the next batch; until then a restart
-            // re-signs it from the durable tree (Ledger::open).
-            match merkle::root(size, &StoreHashes::new(&*inner.store).cache(&inner.hashes)) {
-                Ok(root) => {
-                    let checkpoint = inner.signer.sign(size, root);
-                    let stored = vec![(
-                        meta_key(META_CHECKPOINT),
-                        checkpoint.note.clone().into_bytes(),
-                    )];
-                    if let Err(e) = inner.store.apply(stored) {
-                        halt(&inner, &format!("storing the checkpoint failed: {e}"));
-                    }
-                    *inner.head.write() = Head { size, checkpoint };
-                }
-                Err(e) => halt(
-                    &inner,
-                    &format!("computing the root of {size} entries failed: {e}"),
-                ),
-            }
-        }
-        if let Some(why) = inner.halted.read().clone() {
-            for item in items {
-                for (reply, _) in item.replies {
-                    reply.send(Err(AppendError::Halted(why.clone())));
-                }
-            }
-            continue;
-        }
-        inner
-            .metrics
-            .appended
-            .fetch_add(appended, Ordering::Relaxed);
-        inner.metrics.commits.fetch_add(1, Ordering::Relaxed);
-        for item in items {
-            for (reply, done) in item.replies {
-                reply.send(Ok(done));
-            }
-        }
+        return;
+    }
+    inner
+        .metrics
+        .appended
+        .fetch_add(applied.new_entries, Ordering::Relaxed);
+    inner.metrics.commits.fetch_add(1, Ordering::Relaxed);
+    for (reply, done) in applied.replies {
+        reply.send(Ok(done));
     }
 }
 

@@ -188,7 +188,7 @@ impl Store for SledStore {
         // One key needs no batch: a single insert is atomic already, and
         // sled's `apply_batch` seals and writes its I/O buffer twice (before
         // and after the batch manifest), each a wake-up of its whole I/O
-        // thread pool. The syncer stores one checkpoint per fsync this way.
+        // thread pool. The writer stores one checkpoint per fsync this way.
         if batch.len() == 1 {
             if let Some((k, v)) = batch.pop() {
                 return self.tree.insert(k, v).map(drop).map_err(sled_err);
