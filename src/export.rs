@@ -9,7 +9,7 @@
 //! ```
 
 use crate::ledger::Ledger;
-use crate::store::entry_key;
+use crate::store::runs;
 use crate::verify::{report, Problem, ProblemKind, Replay, Trust, VerifyReport, CHUNK};
 use std::io::Read;
 
@@ -59,13 +59,14 @@ impl Iterator for ExportStream {
             return None;
         }
         let end = (self.next + CHUNK).min(self.size);
-        let rows = match self.ledger.store().scan(
-            &entry_key(self.next),
-            &entry_key(end),
-            false,
-            CHUNK as usize,
-        ) {
-            Ok(r) => r,
+        let rows = match runs::scan(self.ledger.store(), self.next, end) {
+            Ok((rows, None)) => rows,
+            Ok((_, Some(_))) => {
+                return Some(Err(format!(
+                    "entries {}..{end} are incomplete in the store",
+                    self.next
+                )))
+            }
             Err(e) => return Some(Err(e.to_string())),
         };
         if rows.len() as u64 != end - self.next {

@@ -244,8 +244,9 @@ fn verification_over_http_reports_the_first_bad_entry() {
     assert_eq!(get(&s.url, "/v1/verify/999").status, 404);
 }
 
-/// A memory store whose entry scans (what a verification reads) wait at a
-/// gate, so a verification can be held in the middle of its work.
+/// A memory store whose forward entry scans (what a verification reads; a
+/// single entry is read with a reverse scan) wait at a gate, so a
+/// verification can be held in the middle of its work.
 #[derive(Default)]
 struct Gated {
     inner: tiezheng::store::MemoryStore,
@@ -265,7 +266,7 @@ impl tiezheng::store::Store for Gated {
         limit: usize,
     ) -> Result<Vec<tiezheng::store::Pair>, tiezheng::store::StoreError> {
         use std::sync::atomic::Ordering::SeqCst;
-        if start.first() == Some(&b'E') {
+        if start.first() == Some(&b'E') && !rev {
             let until = Instant::now() + Duration::from_secs(60);
             while self.closed.load(SeqCst) && Instant::now() < until {
                 self.waiting.store(true, SeqCst);

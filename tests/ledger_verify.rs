@@ -284,8 +284,9 @@ fn a_rewritten_stored_tree_hash_is_named() {
 
 /// Proofs read from the store (no cached hashes: a freshly opened ledger)
 /// after concurrent group commits verify against the ledger's roots.
-#[test]
-fn proofs_read_from_the_store_after_concurrent_groups_verify() {
+/// A sled ledger written by 16 threads at once (so its group commits store
+/// runs of several entries under one key), closed.
+fn concurrent_ledger() -> (tempfile::TempDir, [u8; 32]) {
     let dir = tempfile::tempdir().unwrap();
     let seed = {
         let f = sled(dir.path());
@@ -308,6 +309,84 @@ fn proofs_read_from_the_store_after_concurrent_groups_verify() {
         f.ledger.shutdown();
         f.checkpoint_seed
     };
+    (dir, seed)
+}
+
+/// The longest run of entries stored under one key: its first entry and its
+/// entries' encodings.
+fn longest_run(store: &SledStore) -> (u64, Vec<Vec<u8>>) {
+    let mut best = (0, vec![]);
+    for kv in store.tree().scan_prefix(b"E") {
+        let (k, v) = kv.unwrap();
+        let first = u64::from_be_bytes(k[1..].try_into().unwrap());
+        let entries: Vec<_> = tiezheng::store::runs::split(first, &v)
+            .into_iter()
+            .map(|(_, b)| b)
+            .collect();
+        if entries.len() > best.1.len() {
+            best = (first, entries);
+        }
+    }
+    best
+}
+
+#[test]
+fn an_entry_rewritten_inside_a_run_is_named() {
+    let (dir, seed) = concurrent_ledger();
+    let target = {
+        let store = SledStore::open(dir.path()).unwrap();
+        let (first, mut entries) = longest_run(&store);
+        assert!(entries.len() >= 3, "concurrent appends share group commits");
+        let mut e = StoredEntry::decode(&entries[1]).unwrap();
+        e.leaf.signatures.clear();
+        entries[1] = e.encode();
+        store
+            .tree()
+            .insert(entry_key(first), entries.concat())
+            .unwrap();
+        store.tree().flush().unwrap();
+        first + 1
+    };
+    let ledger = open(Arc::new(SledStore::open(dir.path()).unwrap()), seed);
+    let (seq, kind) = problem(&ledger.verify_full(&|_, _| {}));
+    assert_eq!(seq, Some(target), "{kind:?}");
+}
+
+#[test]
+fn a_run_cut_short_or_removed_is_named_at_its_first_lost_entry() {
+    let (dir, seed) = concurrent_ledger();
+    let (first, len) = {
+        let store = SledStore::open(dir.path()).unwrap();
+        let (first, entries) = longest_run(&store);
+        let mut cut = entries.concat();
+        cut.truncate(entries[0].len() + entries[1].len() + 5);
+        store.tree().insert(entry_key(first), cut).unwrap();
+        store.tree().flush().unwrap();
+        (first, entries.len() as u64)
+    };
+    let ledger = open(Arc::new(SledStore::open(dir.path()).unwrap()), seed);
+    assert_eq!(
+        problem(&ledger.verify_full(&|_, _| {})),
+        (Some(first + 2), ProblemKind::Undecodable)
+    );
+    ledger.shutdown();
+    drop(ledger);
+    {
+        let store = SledStore::open(dir.path()).unwrap();
+        store.tree().remove(entry_key(first)).unwrap();
+        store.tree().flush().unwrap();
+    }
+    let ledger = open(Arc::new(SledStore::open(dir.path()).unwrap()), seed);
+    assert!(len >= 3);
+    assert_eq!(
+        problem(&ledger.verify_full(&|_, _| {})),
+        (Some(first), ProblemKind::Missing)
+    );
+}
+
+#[test]
+fn proofs_read_from_the_store_after_concurrent_groups_verify() {
+    let (dir, seed) = concurrent_ledger();
     let ledger = open(Arc::new(SledStore::open(dir.path()).unwrap()), seed);
     let cp = ledger.checkpoint();
     assert_eq!(cp.size, 402);
@@ -331,7 +410,7 @@ fn proofs_read_from_the_store_after_concurrent_groups_verify() {
 /// before: problems must still be named in ledger order, across chunks.
 #[test]
 fn problems_are_named_in_ledger_order_across_chunks() {
-    use tiezheng::store::{MemoryStore, Store};
+    use tiezheng::store::MemoryStore;
     let store = Arc::new(MemoryStore::new());
     let f = with_store(store.clone());
     let officer = Arc::new(f.officer);
@@ -357,39 +436,86 @@ fn problems_are_named_in_ledger_order_across_chunks() {
     assert_eq!(r.entries, size);
     assert_eq!(r.signatures, size);
 
-    let original = |seq: u64| store.get(&entry_key(seq)).unwrap().unwrap();
+    let mut runs = StoredRuns::load(&store);
+    let original = |seq: u64| runs.entries[seq as usize].clone().unwrap();
     let late = tiezheng::verify::CHUNK + 100;
     let (a, b) = (original(late), original(late + 50));
+    let (early, last) = (original(100), original(size - 3));
     // Two problems in the second chunk: the first is named.
-    store.raw_put(entry_key(late), vec![0xde, 0xad]);
-    store.raw_put(entry_key(late + 50), vec![0xbe, 0xef]);
+    runs.set(&store, late, Some(vec![0xde, 0xad]));
+    runs.set(&store, late + 50, Some(vec![0xbe, 0xef]));
     assert_eq!(
         problem(&f.ledger.verify_full(&|_, _| {})),
         (Some(late), ProblemKind::Undecodable)
     );
     // A bad signature in the first chunk comes before them.
-    let early = original(100);
     let mut e = StoredEntry::decode(&early).unwrap();
     e.leaf.signatures[0].signature.0[9] ^= 1;
-    store.raw_put(entry_key(100), e.encode());
+    runs.set(&store, 100, Some(e.encode()));
     assert_eq!(
         problem(&f.ledger.verify_full(&|_, _| {})),
         (Some(100), ProblemKind::BadSignature)
     );
     // A missing entry late in the last chunk comes after a problem before it.
-    store.raw_put(entry_key(100), early);
-    store.raw_put(entry_key(late + 50), b);
-    let last = original(size - 3);
-    store.raw_remove(&entry_key(size - 3));
+    runs.set(&store, 100, Some(early));
+    runs.set(&store, late + 50, Some(b));
+    runs.set(&store, size - 3, None);
     assert_eq!(
         problem(&f.ledger.verify_full(&|_, _| {})),
         (Some(late), ProblemKind::Undecodable)
     );
-    store.raw_put(entry_key(late), a);
+    runs.set(&store, late, Some(a));
     assert_eq!(
         problem(&f.ledger.verify_full(&|_, _| {})),
         (Some(size - 3), ProblemKind::Missing)
     );
-    store.raw_put(entry_key(size - 3), last);
+    runs.set(&store, size - 3, Some(last));
     assert!(f.ledger.verify_full(&|_, _| {}).ok);
+}
+
+/// A memory store's entries and the runs (one key per group commit) they are
+/// stored in, so a test can change one entry and write its run back.
+struct StoredRuns {
+    entries: Vec<Option<Vec<u8>>>,
+    /// (first entry, entries) of each run.
+    runs: Vec<(u64, u64)>,
+}
+
+impl StoredRuns {
+    fn load(store: &tiezheng::store::MemoryStore) -> Self {
+        use tiezheng::store::Store;
+        let mut me = StoredRuns {
+            entries: vec![],
+            runs: vec![],
+        };
+        for (k, v) in store.scan(b"E", b"F", false, usize::MAX).unwrap() {
+            let first = u64::from_be_bytes(k[1..].try_into().unwrap());
+            assert_eq!(first, me.entries.len() as u64, "runs are contiguous");
+            let split = tiezheng::store::runs::split(first, &v);
+            me.runs.push((first, split.len() as u64));
+            me.entries.extend(split.into_iter().map(|(_, b)| Some(b)));
+        }
+        me
+    }
+
+    /// Sets (or, with `None`, removes) entry `seq` and rewrites its run: a run
+    /// ends at its first removed entry.
+    fn set(&mut self, store: &tiezheng::store::MemoryStore, seq: u64, bytes: Option<Vec<u8>>) {
+        self.entries[seq as usize] = bytes;
+        let &(first, len) = self
+            .runs
+            .iter()
+            .find(|(f, n)| (*f..f + n).contains(&seq))
+            .unwrap();
+        let value: Vec<u8> = self.entries[first as usize..(first + len) as usize]
+            .iter()
+            .map_while(Clone::clone)
+            .flatten()
+            .collect();
+        if value.is_empty() {
+            store.raw_remove(&entry_key(first));
+        } else {
+            store.raw_put(entry_key(first), value);
+        }
+    }
 }

@@ -9,7 +9,7 @@ use crate::merkle::{self, StoreHashes};
 use crate::registry::Registry;
 use crate::statement::Statement;
 use crate::store::postings::Postings;
-use crate::store::{entry_key, meta_key, Index, Store};
+use crate::store::{meta_key, runs, Index, Store};
 use parking_lot::{Mutex, RwLock};
 use std::sync::Arc;
 
@@ -34,8 +34,7 @@ pub(crate) fn stored_size(store: &dyn Store) -> Result<u64, OpenError> {
 
 /// Reads and decodes entry `seq`.
 pub(crate) fn read_entry(store: &dyn Store, seq: u64) -> Result<StoredEntry, String> {
-    let bytes = store
-        .get(&entry_key(seq))
+    let bytes = runs::get(store, seq)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("entry {seq} is missing"))?;
     StoredEntry::decode(&bytes).map_err(|e| format!("entry {seq} does not decode: {e}"))

@@ -235,6 +235,9 @@ struct GroupWork {
     /// key each (store::postings).
     postings: HashMap<Vec<u8>, Vec<u64>>,
     registry_changed: bool,
+    /// The group's new entries, encoded back to back: one run, one key
+    /// (store::runs).
+    run: Vec<u8>,
 }
 
 impl GroupWork {
@@ -343,6 +346,7 @@ fn apply_group(
         work.batch
             .push((seq_key(&prefix, *first), postings::encode_rest(rest)));
     }
+    work.batch.push((entry_key(first_new), work.run));
     work.batch
         .push((meta_key(META_SIZE), state.next.to_be_bytes().to_vec()));
     if first_new == 0 {
@@ -443,12 +447,11 @@ fn sequence_one(
     for pk in &signers {
         work.post(Index::Signer.prefix(pk.as_bytes()), seq);
     }
-    let b = &mut work.batch;
     let stored = StoredEntry {
         leaf,
         body: Some(v.body().to_vec()),
     };
-    b.push((entry_key(seq), stored.encode()));
+    work.run.extend_from_slice(&stored.encode());
     let done = Done {
         seq,
         duplicate: false,

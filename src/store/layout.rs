@@ -5,7 +5,7 @@
 //!
 //! | key | value |
 //! |---|---|
-//! | `E` seq(u64 BE) | bincode [`crate::entry::StoredEntry`] |
+//! | `E` seq(u64 BE) | a run: bincode [`crate::entry::StoredEntry`] of entries `seq`, `seq + 1`, … of one group commit, back to back (see [`super::runs`]) |
 //! | `H` seq(u64 BE) | the tree hashes entry `seq` completes, concatenated (see `merkle::StoreHashes`) |
 //! | `B` body_hash(32) | seq (u64 BE) |
 //! | `C` len(u32 BE) case seq | case index: the group's other entries of that case (see [`super::postings`]) |

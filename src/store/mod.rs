@@ -8,6 +8,7 @@
 mod layout;
 mod memory;
 pub mod postings;
+pub mod runs;
 mod sled_store;
 
 pub use layout::*;

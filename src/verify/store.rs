@@ -91,26 +91,10 @@ pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)
     report(&replay, result, started)
 }
 
-/// Stored entries `(seq, bytes)` read in order, and the first missing seq, if any.
-type Chunk = (Vec<(u64, Vec<u8>)>, Option<u64>);
+type Chunk = crate::store::runs::Scanned;
 
 /// Entries `from..to` as stored, stopping at the first gap (returned too).
 fn read_chunk(store: &dyn Store, from: u64, to: u64) -> Result<Chunk, Problem> {
-    let rows = store
-        .scan(
-            &crate::store::entry_key(from),
-            &crate::store::entry_key(to),
-            false,
-            (to - from) as usize,
-        )
-        .map_err(|e| problem(Some(from), ProblemKind::Storage, e.to_string()))?;
-    let mut chunk = Vec::with_capacity(rows.len());
-    for (i, (k, v)) in rows.into_iter().enumerate() {
-        let want = from + i as u64;
-        if k != crate::store::entry_key(want) {
-            return Ok((chunk, Some(want)));
-        }
-        chunk.push((want, v));
-    }
-    Ok((chunk, None))
+    crate::store::runs::scan(store, from, to)
+        .map_err(|e| problem(Some(from), ProblemKind::Storage, e.to_string()))
 }

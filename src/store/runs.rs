@@ -1,0 +1,233 @@
+//! Entries stored in runs: one key per group commit, not one per entry.
+//!
+//! `E` first_seq (u64 BE) holds the encodings (docs/format.md, "Entries") of
+//! entries `first_seq, first_seq + 1, …` back to back. Each encoding says its
+//! own length, so a run needs no framing, and a run of one entry is byte for
+//! byte the layout from before runs existed: stores written then read
+//! unchanged.
+//!
+//! Why: sled 0.34 splits a leaf node every 16 keys and writes both halves to
+//! its log, so its cost grows with the number of keys written. Runs took the
+//! writer from about 4.3 new keys per entry to about 3.3. With
+//! `TIEZHENG_BENCH_ONLY=appends64 TIEZHENG_BENCH_ENTRIES=30000`, a throwaway
+//! patch storing each group's entries and tree hashes under one key each gave
+//! 13,874 / 14,849 / 13,336 appends/s against 10,973 / 11,980 / 11,275 in
+//! alternating runs.
+
+use super::{entry_key, Store, StoreError};
+
+/// Leaf fields before the signature count: seq, recorded_at_ms, prev, body_hash.
+const LEAF_FIXED: usize = 8 + 8 + 32 + 32;
+/// One signature: public key and signature.
+const SIGNATURE: usize = 32 + 64;
+
+/// The length of the entry encoding at the start of `b`, read from its
+/// length fields, or `None` if they do not fit in `b`.
+fn entry_len(b: &[u8]) -> Option<usize> {
+    let u64_at = |at: usize| -> Option<usize> {
+        let raw = b.get(at..at.checked_add(8)?)?;
+        usize::try_from(u64::from_le_bytes(raw.try_into().ok()?)).ok()
+    };
+    let signatures = u64_at(LEAF_FIXED)?;
+    let mut at = (LEAF_FIXED + 8).checked_add(signatures.checked_mul(SIGNATURE)?)?;
+    match *b.get(at)? {
+        0 => at += 1,
+        1 => {
+            let body = u64_at(at + 1)?;
+            at = (at + 9).checked_add(body)?;
+        }
+        _ => return None,
+    }
+    (at <= b.len()).then_some(at)
+}
+
+/// Splits run `v`, which starts at entry `first`, into `(seq, bytes)`. If
+/// the rest of a run cannot be split, that rest is returned as one entry:
+/// decoding it then names the entry where the damage starts.
+pub fn split(first: u64, v: &[u8]) -> Vec<(u64, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut rest = v;
+    let mut seq = first;
+    while !rest.is_empty() {
+        let n = entry_len(rest).unwrap_or(rest.len());
+        out.push((seq, rest[..n].to_vec()));
+        rest = &rest[n..];
+        seq = seq.saturating_add(1);
+    }
+    out
+}
+
+/// The first entry of the run stored under `key`, if it is an entry key.
+fn first_of(key: &[u8]) -> Option<u64> {
+    match key {
+        [b'E', seq @ ..] => Some(u64::from_be_bytes(seq.try_into().ok()?)),
+        _ => None,
+    }
+}
+
+/// The run holding entry `seq`, if any: the last entry key at or before it.
+fn run_at(store: &dyn Store, seq: u64) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+    let end = match seq.checked_add(1) {
+        Some(s) => entry_key(s),
+        None => vec![b'F'],
+    };
+    let found = store.scan(&entry_key(0), &end, true, 1)?;
+    Ok(found
+        .into_iter()
+        .next()
+        .and_then(|(k, v)| first_of(&k).map(|first| (first, v))))
+}
+
+/// The stored bytes of entry `seq`, or `None` if it is not stored.
+///
+/// # Errors
+/// The store fails.
+pub fn get(store: &dyn Store, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+    let Some((first, v)) = run_at(store, seq)? else {
+        return Ok(None);
+    };
+    Ok(split(first, &v)
+        .into_iter()
+        .find(|(s, _)| *s == seq)
+        .map(|(_, b)| b))
+}
+
+/// Entries `(seq, bytes)` read in order, and the first missing seq, if any.
+pub type Scanned = (Vec<(u64, Vec<u8>)>, Option<u64>);
+
+/// Entries `from..to` as stored, in order, stopping at the first one that is
+/// missing (returned too).
+///
+/// # Errors
+/// The store fails, or two runs claim the same entry.
+pub fn scan(store: &dyn Store, from: u64, to: u64) -> Result<Scanned, StoreError> {
+    let mut out = Vec::new();
+    if from >= to {
+        return Ok((out, None));
+    }
+    // The run holding `from` may start before it; every later run starts at
+    // or after it, and each holds at least one entry.
+    let start = match run_at(store, from)? {
+        Some((first, _)) => first,
+        None => from,
+    };
+    let keys = usize::try_from(to - start).unwrap_or(usize::MAX);
+    let mut want = from;
+    for (k, v) in store.scan(&entry_key(start), &entry_key(to), false, keys)? {
+        let Some(first) = first_of(&k) else { break };
+        let last_before = out.last().map(|(s, _)| *s);
+        if first > want {
+            break;
+        }
+        if first < want && last_before.is_some() {
+            return Err(StoreError::Corrupt(format!(
+                "entry {first} is stored twice: in a run before it and under its own key"
+            )));
+        }
+        for (seq, bytes) in split(first, &v) {
+            if seq >= to {
+                break;
+            }
+            if seq == want {
+                out.push((seq, bytes));
+                want += 1;
+            }
+        }
+    }
+    Ok((out, (want < to).then_some(want)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entry::{Leaf, StoredEntry};
+    use crate::hash::Digest;
+    use crate::store::MemoryStore;
+
+    fn entry(seq: u64, body: Option<&[u8]>) -> Vec<u8> {
+        StoredEntry {
+            leaf: Leaf {
+                seq,
+                recorded_at_ms: 1,
+                prev: Digest::ZERO,
+                body_hash: Digest::ZERO,
+                signatures: vec![],
+            },
+            body: body.map(<[u8]>::to_vec),
+        }
+        .encode()
+    }
+
+    fn store_runs(runs: &[(u64, Vec<Vec<u8>>)]) -> MemoryStore {
+        let s = MemoryStore::new();
+        let batch = runs
+            .iter()
+            .map(|(first, es)| (entry_key(*first), es.concat()))
+            .collect();
+        s.commit(batch).expect("commit");
+        s
+    }
+
+    #[test]
+    fn entry_len_reads_the_encodings_own_lengths() {
+        for body in [None, Some(&b""[..]), Some(&b"penalty"[..])] {
+            let e = entry(3, body);
+            assert_eq!(entry_len(&e), Some(e.len()));
+            assert_eq!(entry_len(&e[..e.len() - 1]), None);
+        }
+    }
+
+    #[test]
+    fn runs_read_back_entry_by_entry() {
+        let es: Vec<_> = (0..7).map(|i| entry(i, Some(&b"x"[..]))).collect();
+        let s = store_runs(&[
+            (0, es[0..1].to_vec()),
+            (1, es[1..5].to_vec()),
+            (5, es[5..7].to_vec()),
+        ]);
+        for (i, e) in es.iter().enumerate() {
+            assert_eq!(get(&s, i as u64).unwrap().as_ref(), Some(e), "entry {i}");
+        }
+        assert_eq!(get(&s, 7).unwrap(), None);
+        let (rows, missing) = scan(&s, 2, 6).unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![2, 3, 4, 5]
+        );
+        assert_eq!(rows[1].1, es[3]);
+        assert_eq!(missing, None);
+        let (rows, missing) = scan(&s, 0, 9).unwrap();
+        assert_eq!(rows.len(), 7);
+        assert_eq!(missing, Some(7));
+    }
+
+    #[test]
+    fn a_missing_run_is_the_first_gap() {
+        let es: Vec<_> = (0..6).map(|i| entry(i, None)).collect();
+        let s = store_runs(&[(0, es[0..2].to_vec()), (4, es[4..6].to_vec())]);
+        let (rows, missing) = scan(&s, 0, 6).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(missing, Some(2));
+        assert_eq!(get(&s, 3).unwrap(), None);
+    }
+
+    #[test]
+    fn damage_inside_a_run_is_handed_on_at_the_entry_where_it_starts() {
+        let es: Vec<_> = (0..3).map(|i| entry(i, Some(&b"body"[..]))).collect();
+        let mut run = es.concat();
+        let cut = es[0].len() + 3;
+        run.truncate(cut);
+        let parts = split(0, &run);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].1, es[0]);
+        assert_eq!(parts[1], (1, es[1][..3].to_vec()));
+        assert!(StoredEntry::decode(&parts[1].1).is_err());
+    }
+
+    #[test]
+    fn an_entry_stored_twice_is_an_error() {
+        let es: Vec<_> = (0..4).map(|i| entry(i, None)).collect();
+        let s = store_runs(&[(0, es[0..4].to_vec()), (2, es[2..3].to_vec())]);
+        assert!(matches!(scan(&s, 0, 4), Err(StoreError::Corrupt(_))));
+    }
+}
