@@ -69,7 +69,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Writes every pair atomically and makes them visible to reads, without
     /// waiting for stable storage; [`Store::sync`] makes them durable. The
-    /// writer applies one group while the previous one is being synced.
+    /// writer applies a group, then syncs it: appends that arrive meanwhile
+    /// queue up and share the next group's sync.
     /// Stores that cannot separate the two commit here.
     ///
     /// # Errors
