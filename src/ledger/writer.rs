@@ -9,7 +9,9 @@ use crate::merkle::{self, StoreHashes};
 use crate::policy::RefView;
 use crate::registry::Registry;
 use crate::statement::{FieldError, Statement, VerifiedStatement};
-use crate::store::{body_key, entry_key, hash_key, meta_key, postings, seq_key, Index, WriteBatch};
+use crate::store::{
+    body_key, entry_key, hash_key, meta_key, postings, runs, seq_key, Index, WriteBatch,
+};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender};
@@ -235,9 +237,9 @@ struct GroupWork {
     /// key each (store::postings).
     postings: HashMap<Vec<u8>, Vec<u64>>,
     registry_changed: bool,
-    /// The group's new entries, encoded back to back: one run, one key
-    /// (store::runs).
-    run: Vec<u8>,
+    /// The group's new entries, encoded back to back in runs of at most
+    /// [`runs::MAX_RUN_BYTES`], one key each (store::runs).
+    runs: Vec<runs::Run>,
 }
 
 impl GroupWork {
@@ -346,7 +348,9 @@ fn apply_group(
         work.batch
             .push((seq_key(&prefix, *first), postings::encode_rest(rest)));
     }
-    work.batch.push((entry_key(first_new), work.run));
+    for run in work.runs {
+        work.batch.push((entry_key(run.first), run.bytes));
+    }
     work.batch
         .push((meta_key(META_SIZE), state.next.to_be_bytes().to_vec()));
     if first_new == 0 {
@@ -451,7 +455,7 @@ fn sequence_one(
         leaf,
         body: Some(v.body().to_vec()),
     };
-    work.run.extend_from_slice(&stored.encode());
+    runs::push(&mut work.runs, seq, stored.encode());
     let done = Done {
         seq,
         duplicate: false,

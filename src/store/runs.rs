@@ -7,14 +7,52 @@
 //! unchanged.
 //!
 //! Why: sled 0.34 splits a leaf node every 16 keys and writes both halves to
-//! its log, so its cost grows with the number of keys written. Runs took the
-//! writer from about 4.3 new keys per entry to about 3.3. With
-//! `TIEZHENG_BENCH_ONLY=appends64 TIEZHENG_BENCH_ENTRIES=30000`, a throwaway
-//! patch storing each group's entries and tree hashes under one key each gave
-//! 13,874 / 14,849 / 13,336 appends/s against 10,973 / 11,980 / 11,275 in
-//! alternating runs.
+//! its log, so its cost grows with the number of keys written. With
+//! `TIEZHENG_BENCH_ONLY=appends64 TIEZHENG_BENCH_ENTRIES=30000`, alternating
+//! runs gave 9,227 / 10,338 / 11,404 appends/s with runs against 9,695 /
+//! 9,555 / 8,983 with one key per entry.
+//!
+//! A run holds at most [`MAX_RUN_BYTES`] (or one entry, if that is larger),
+//! so that a leaf of 17 runs stays under sled's blob threshold (a quarter of
+//! its 512 KiB segment): sled writes a larger node to a separate blob file
+//! without fsync, and its recovery skips a blob file that is missing. A
+//! 30,000-entry HTTP run with uncapped runs left 7 blob files; tests/
+//! store_blobs.rs shows the cap keeps them out and 20 KiB runs do not.
 
 use super::{entry_key, Store, StoreError};
+
+/// The most bytes of entries one run holds, unless its single entry is
+/// larger. 17 of them, with keys and sled's framing, stay under sled's blob
+/// threshold of 128 KiB less a header.
+pub const MAX_RUN_BYTES: usize = 6 * 1024;
+
+/// A run being built: stored under `entry_key(first)`.
+#[derive(Debug, Default)]
+pub struct Run {
+    /// Its first entry.
+    pub first: u64,
+    /// How many entries it holds.
+    pub entries: u64,
+    /// Their encodings, back to back.
+    pub bytes: Vec<u8>,
+}
+
+/// Adds entry `seq`'s encoding to the last run, or starts a new run if that
+/// would pass [`MAX_RUN_BYTES`] or `seq` does not follow it.
+pub fn push(runs: &mut Vec<Run>, seq: u64, encoded: Vec<u8>) {
+    if let Some(run) = runs.last_mut() {
+        if run.first + run.entries == seq && run.bytes.len() + encoded.len() <= MAX_RUN_BYTES {
+            run.bytes.extend_from_slice(&encoded);
+            run.entries += 1;
+            return;
+        }
+    }
+    runs.push(Run {
+        first: seq,
+        entries: 1,
+        bytes: encoded,
+    });
+}
 
 /// Leaf fields before the signature count: seq, recorded_at_ms, prev, body_hash.
 const LEAF_FIXED: usize = 8 + 8 + 32 + 32;
@@ -222,6 +260,35 @@ mod tests {
         assert_eq!(parts[0].1, es[0]);
         assert_eq!(parts[1], (1, es[1][..3].to_vec()));
         assert!(StoredEntry::decode(&parts[1].1).is_err());
+    }
+
+    #[test]
+    fn runs_stop_at_the_byte_cap_and_a_large_entry_stands_alone() {
+        let small = entry(0, Some(&[7u8; 500][..]));
+        let large = entry(0, Some(&vec![7u8; MAX_RUN_BYTES][..]));
+        let mut runs = Vec::new();
+        let per_run = (MAX_RUN_BYTES / small.len()) as u64;
+        for seq in 0..per_run + 1 {
+            push(&mut runs, seq, small.clone());
+        }
+        push(&mut runs, per_run + 1, large.clone());
+        push(&mut runs, per_run + 2, small.clone());
+        push(&mut runs, per_run + 9, small.clone());
+        let shape: Vec<_> = runs.iter().map(|r| (r.first, r.entries)).collect();
+        assert_eq!(
+            shape,
+            vec![
+                (0, per_run),
+                (per_run, 1),
+                (per_run + 1, 1),
+                (per_run + 2, 1),
+                (per_run + 9, 1)
+            ]
+        );
+        assert!(runs
+            .iter()
+            .all(|r| r.bytes.len() <= MAX_RUN_BYTES || r.entries == 1));
+        assert_eq!(runs[0].bytes.len() as u64, per_run * small.len() as u64);
     }
 
     #[test]

@@ -1,0 +1,76 @@
+//! sled 0.34 writes a log item over a quarter of its 512 KiB segment (a
+//! large value, or a whole node when it rewrites one) to a separate blob file,
+//! without fsync, and its recovery skips a blob file that is missing. Entry
+//! runs are capped (store::runs::MAX_RUN_BYTES) so that ordinary entries never
+//! send a node there. This test writes runs the way the writer does, through
+//! the real sled store, and shows both sides: capped runs leave no blob file,
+//! runs of 20 KiB (an uncapped group of about 30 entries) make hundreds.
+
+use tiezheng::entry::{Leaf, StoredEntry};
+use tiezheng::hash::Digest;
+use tiezheng::store::{entry_key, runs, SledStore, Store};
+
+/// An entry the size of the benchmark's penalty decisions (~700 bytes).
+fn entry(seq: u64) -> Vec<u8> {
+    StoredEntry {
+        leaf: Leaf {
+            seq,
+            recorded_at_ms: 1_744_243_200_000,
+            prev: Digest::ZERO,
+            body_hash: Digest::ZERO,
+            signatures: vec![],
+        },
+        body: Some(vec![b'x'; 600]),
+    }
+    .encode()
+}
+
+/// Writes `groups` groups of `per_group` entries, one batch each, in runs of
+/// at most `cap` bytes; returns how many blob files sled made.
+fn blob_files(groups: u64, per_group: u64, cap: usize) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
+    let mut seq = 0;
+    for _ in 0..groups {
+        let mut batch = Vec::new();
+        let mut run: Option<(u64, Vec<u8>)> = None;
+        for _ in 0..per_group {
+            let e = entry(seq);
+            match &mut run {
+                Some((_, bytes)) if bytes.len() + e.len() <= cap => bytes.extend(e),
+                _ => {
+                    if let Some((first, bytes)) = run.take() {
+                        batch.push((entry_key(first), bytes));
+                    }
+                    run = Some((seq, e));
+                }
+            }
+            seq += 1;
+        }
+        if let Some((first, bytes)) = run {
+            batch.push((entry_key(first), bytes));
+        }
+        store.apply(batch).unwrap();
+    }
+    store.sync().unwrap();
+    std::fs::read_dir(dir.path().join("blobs")).map_or(0, |d| d.count())
+}
+
+#[test]
+fn capped_runs_keep_nodes_out_of_blob_files() {
+    // Small groups, the benchmark's ~40-entry groups, and large ones.
+    for (groups, per_group) in [(2000, 5), (400, 40), (40, 2000)] {
+        assert_eq!(
+            blob_files(groups, per_group, runs::MAX_RUN_BYTES),
+            0,
+            "{groups} groups of {per_group} entries"
+        );
+    }
+}
+
+#[test]
+fn uncapped_runs_send_nodes_to_blob_files() {
+    // The same writes in runs of 20 KiB: the control that shows the test can
+    // fail.
+    assert!(blob_files(400, 300, 20 * 1024) > 0);
+}
