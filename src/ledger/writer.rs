@@ -334,7 +334,8 @@ fn halt(inner: &Inner, why: &str) {
     }
 }
 
-/// Signs the group's checkpoint and commits everything durably; then publishes.
+/// Applies the sequenced group to the store as one atomic batch (visible,
+/// not yet durable); returns the new tree size.
 fn apply_group(
     inner: &Inner,
     state: &WriterState,
@@ -393,8 +394,8 @@ fn sequence_one(
     if let Some(seq) = lookup_body(store, &bh)? {
         let e = read_entry(store, seq)?;
         inner.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
-        // The original may be applied but not yet durable: answer after the
-        // next sync, like any new entry.
+        // The original is durable already (each group is synced before the
+        // next is sequenced); it is answered with its group all the same.
         return Ok(if e.leaf.signatures == v.signatures() {
             Outcome::AfterCommit(Done {
                 seq,

@@ -103,17 +103,37 @@ fn first_of(key: &[u8]) -> Option<u64> {
     }
 }
 
+/// Keys under the entry prefix that are not entry keys (only a tampered store
+/// has them) that a lookup steps over before it gives up.
+const STRAY_KEYS: usize = 16;
+
 /// The run holding entry `seq`, if any: the last entry key at or before it.
 fn run_at(store: &dyn Store, seq: u64) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
     let end = match seq.checked_add(1) {
         Some(s) => entry_key(s),
         None => vec![b'F'],
     };
-    let found = store.scan(&entry_key(0), &end, true, 1)?;
+    let found = store.scan(&entry_key(0), &end, true, 1 + STRAY_KEYS)?;
     Ok(found
         .into_iter()
-        .next()
-        .and_then(|(k, v)| first_of(&k).map(|first| (first, v))))
+        .find_map(|(k, v)| first_of(&k).map(|first| (first, v))))
+}
+
+/// Entry `seq`'s bytes within run `v` starting at `first`, without copying
+/// the others. Past damage in the run, the damaged rest stands for the entry
+/// where it starts, as in [`split`].
+fn nth(first: u64, v: &[u8], seq: u64) -> Option<Vec<u8>> {
+    let mut rest = v;
+    let mut at = first;
+    while !rest.is_empty() {
+        let n = entry_len(rest).unwrap_or(rest.len());
+        if at == seq {
+            return Some(rest[..n].to_vec());
+        }
+        rest = &rest[n..];
+        at = at.checked_add(1)?;
+    }
+    None
 }
 
 /// The stored bytes of entry `seq`, or `None` if it is not stored.
@@ -121,23 +141,51 @@ fn run_at(store: &dyn Store, seq: u64) -> Result<Option<(u64, Vec<u8>)>, StoreEr
 /// # Errors
 /// The store fails.
 pub fn get(store: &dyn Store, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+    // Most reads hit the first entry of a run (every entry, in a store
+    // written one at a time): an exact read, no scan.
+    if let Some(v) = store.get(&entry_key(seq))? {
+        return Ok(nth(seq, &v, seq));
+    }
     let Some((first, v)) = run_at(store, seq)? else {
         return Ok(None);
     };
-    Ok(split(first, &v)
-        .into_iter()
-        .find(|(s, _)| *s == seq)
-        .map(|(_, b)| b))
+    Ok(nth(first, &v, seq))
 }
 
-/// Entries `(seq, bytes)` read in order, and the first missing seq, if any.
-pub type Scanned = (Vec<(u64, Vec<u8>)>, Option<u64>);
+/// Why a scan stopped before `to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// This entry is not stored.
+    Missing(u64),
+    /// A run claims this entry although an earlier run already holds it:
+    /// a run with bytes past its last entry, or a second copy.
+    StoredTwice(u64),
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stop::Missing(seq) => write!(f, "entry {seq} is missing from the store"),
+            Stop::StoredTwice(seq) => write!(
+                f,
+                "entry {seq} is stored twice: under its own key and in the run before it"
+            ),
+        }
+    }
+}
+
+/// Entries `(seq, bytes)` read in order, and why reading stopped early, if
+/// it did.
+pub type Scanned = (Vec<(u64, Vec<u8>)>, Option<Stop>);
 
 /// Entries `from..to` as stored, in order, stopping at the first one that is
-/// missing (returned too).
+/// missing or stored twice (the rows before it are returned).
+///
+/// A run that ends past `to` is not checked beyond it: the next scan's first
+/// run is the one holding its `from`.
 ///
 /// # Errors
-/// The store fails, or two runs claim the same entry.
+/// The store fails.
 pub fn scan(store: &dyn Store, from: u64, to: u64) -> Result<Scanned, StoreError> {
     let mut out = Vec::new();
     if from >= to {
@@ -149,18 +197,18 @@ pub fn scan(store: &dyn Store, from: u64, to: u64) -> Result<Scanned, StoreError
         Some((first, _)) => first,
         None => from,
     };
-    let keys = usize::try_from(to - start).unwrap_or(usize::MAX);
+    let keys = usize::try_from(to - start)
+        .unwrap_or(usize::MAX)
+        .saturating_add(STRAY_KEYS);
     let mut want = from;
     for (k, v) in store.scan(&entry_key(start), &entry_key(to), false, keys)? {
-        let Some(first) = first_of(&k) else { break };
-        let last_before = out.last().map(|(s, _)| *s);
+        // Not an entry key, so not part of the ledger.
+        let Some(first) = first_of(&k) else { continue };
         if first > want {
             break;
         }
-        if first < want && last_before.is_some() {
-            return Err(StoreError::Corrupt(format!(
-                "entry {first} is stored twice: in a run before it and under its own key"
-            )));
+        if first < want && first >= from {
+            return Ok((out, Some(Stop::StoredTwice(first))));
         }
         for (seq, bytes) in split(first, &v) {
             if seq >= to {
@@ -172,7 +220,7 @@ pub fn scan(store: &dyn Store, from: u64, to: u64) -> Result<Scanned, StoreError
             }
         }
     }
-    Ok((out, (want < to).then_some(want)))
+    Ok((out, (want < to).then_some(Stop::Missing(want))))
 }
 
 #[cfg(test)]
@@ -236,7 +284,7 @@ mod tests {
         assert_eq!(missing, None);
         let (rows, missing) = scan(&s, 0, 9).unwrap();
         assert_eq!(rows.len(), 7);
-        assert_eq!(missing, Some(7));
+        assert_eq!(missing, Some(Stop::Missing(7)));
     }
 
     #[test]
@@ -245,7 +293,7 @@ mod tests {
         let s = store_runs(&[(0, es[0..2].to_vec()), (4, es[4..6].to_vec())]);
         let (rows, missing) = scan(&s, 0, 6).unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!(missing, Some(2));
+        assert_eq!(missing, Some(Stop::Missing(2)));
         assert_eq!(get(&s, 3).unwrap(), None);
     }
 
@@ -292,9 +340,31 @@ mod tests {
     }
 
     #[test]
-    fn an_entry_stored_twice_is_an_error() {
-        let es: Vec<_> = (0..4).map(|i| entry(i, None)).collect();
+    fn an_entry_stored_twice_stops_the_scan_there() {
+        let es: Vec<_> = (0..6).map(|i| entry(i, None)).collect();
         let s = store_runs(&[(0, es[0..4].to_vec()), (2, es[2..3].to_vec())]);
-        assert!(matches!(scan(&s, 0, 4), Err(StoreError::Corrupt(_))));
+        let (rows, stop) = scan(&s, 0, 4).unwrap();
+        assert_eq!(rows.len(), 4, "the rows before it are kept");
+        assert_eq!(stop, Some(Stop::StoredTwice(2)));
+        // A run with bytes past its last entry claims the next run's first.
+        let mut long = es[0..3].concat();
+        long.extend_from_slice(&es[5]);
+        let s = store_runs(&[(0, vec![long]), (3, es[3..6].to_vec())]);
+        let (rows, stop) = scan(&s, 0, 6).unwrap();
+        assert_eq!(rows.len(), 4);
+        assert_eq!(stop, Some(Stop::StoredTwice(3)));
+    }
+
+    #[test]
+    fn get_reads_a_run_start_exactly_and_others_by_scan() {
+        let es: Vec<_> = (0..5).map(|i| entry(i, Some(&b"b"[..]))).collect();
+        let s = store_runs(&[(0, es[0..3].to_vec()), (3, es[3..5].to_vec())]);
+        for (i, e) in es.iter().enumerate() {
+            assert_eq!(get(&s, i as u64).unwrap().as_ref(), Some(e));
+        }
+        // A stray longer key before an entry does not hide it.
+        s.commit(vec![([entry_key(3), vec![0]].concat(), vec![1])])
+            .unwrap();
+        assert_eq!(get(&s, 4).unwrap().as_ref(), Some(&es[4]));
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{problem, report, Problem, ProblemKind, Replay, Trust, VerifyReport, CHUNK};
 use crate::checkpoint::verify_checkpoint;
+use crate::store::runs::Stop;
 use crate::store::Store;
 
 /// Verifies the ledger stored in `store`.
@@ -51,7 +52,7 @@ pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)
                         "the store reader stopped",
                     ));
                 };
-                let (rows, missing) = match chunk {
+                let (rows, stop) = match chunk {
                     Ok(c) => c,
                     Err(e) => {
                         // A problem in entries already read comes first.
@@ -62,13 +63,23 @@ pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)
                 let got = rows.len() as u64;
                 replay.feed(rows)?;
                 if got < end - next {
+                    // The entries read before the stop are checked first.
                     replay.finish()?;
-                    let want = missing.unwrap_or(next + got);
-                    return Err(problem(
-                        Some(want),
-                        ProblemKind::Missing,
-                        format!("entry {want} is missing from the store (tree size is {size})"),
-                    ));
+                    return Err(match stop.unwrap_or(Stop::Missing(next + got)) {
+                        Stop::Missing(want) => problem(
+                            Some(want),
+                            ProblemKind::Missing,
+                            format!("entry {want} is missing from the store (tree size is {size})"),
+                        ),
+                        Stop::StoredTwice(seq) => problem(
+                            Some(seq),
+                            ProblemKind::Storage,
+                            format!(
+                                "entry {seq} is stored twice: under its own key and in the run \
+                                 before it (a run with bytes past its last entry, or a copy)"
+                            ),
+                        ),
+                    });
                 }
                 next = end;
                 progress(next, size);
