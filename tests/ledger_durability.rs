@@ -15,26 +15,7 @@ fn many_threads_appending_at_once_get_contiguous_numbers_and_one_chain() {
     let dir = tempfile::tempdir().unwrap();
     let f = sled(dir.path());
     let base = f.ledger.size();
-    let officer = Arc::new(f.officer);
-    let threads: Vec<_> = (0..16u64)
-        .map(|t| {
-            let (ledger, officer) = (f.ledger.clone(), officer.clone());
-            std::thread::spawn(move || {
-                (0..50u64)
-                    .map(|i| {
-                        ledger
-                            .append(&signed(&penalty(t * 1000 + i), &[&officer]))
-                            .unwrap()
-                            .seq
-                    })
-                    .collect::<Vec<_>>()
-            })
-        })
-        .collect();
-    let mut seqs: Vec<u64> = threads
-        .into_iter()
-        .flat_map(|h| h.join().unwrap())
-        .collect();
+    let mut seqs = append_concurrently(&f.ledger, &f.officer, 16, 50, |t, i| penalty(t * 1000 + i));
     seqs.sort_unstable();
     assert_eq!(seqs, (base..base + 800).collect::<Vec<_>>());
     let r = f.ledger.verify_full(&|_, _| {});
@@ -59,24 +40,13 @@ fn indexes_list_every_entry_once_after_concurrent_groups() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(SledStore::open(dir.path()).unwrap());
     let f = with_store(store.clone());
-    let officer = Arc::new(f.officer);
-    let threads: Vec<_> = (0..12u64)
-        .map(|t| {
-            let (ledger, officer) = (f.ledger.clone(), officer.clone());
-            std::thread::spawn(move || {
-                for i in 0..40u64 {
-                    let n = t * 1000 + i;
-                    let mut s = penalty(n);
-                    s.case = format!("case-{}", n % 3);
-                    s.subject = format!("subject-{}", t % 2);
-                    ledger.append(&signed(&s, &[&officer])).unwrap();
-                }
-            })
-        })
-        .collect();
-    for t in threads {
-        t.join().unwrap();
-    }
+    append_concurrently(&f.ledger, &f.officer, 12, 40, |t, i| {
+        let n = t * 1000 + i;
+        let mut s = penalty(n);
+        s.case = format!("case-{}", n % 3);
+        s.subject = format!("subject-{}", t % 2);
+        s
+    });
     let size = f.ledger.size();
     let all: Vec<_> = (0..size).map(|s| f.ledger.entry(s).unwrap()).collect();
     let naive = |pred: &dyn Fn(&tiezheng::statement::StatementJson) -> bool| -> Vec<u64> {
@@ -132,7 +102,7 @@ fn indexes_list_every_entry_once_after_concurrent_groups() {
     };
     assert_eq!(paged(q), naive(&|s| s.kind == "penalty_decision"));
     let q = tiezheng::ledger::Query {
-        signer: Some(officer.public()),
+        signer: Some(f.officer.public()),
         ..Default::default()
     };
     let signed_by: Vec<u64> = all
@@ -140,7 +110,7 @@ fn indexes_list_every_entry_once_after_concurrent_groups() {
         .filter(|e| {
             e.signatures
                 .iter()
-                .any(|s| s.public_key == officer.public())
+                .any(|s| s.public_key == f.officer.public())
         })
         .map(|e| e.seq)
         .collect();
@@ -152,7 +122,7 @@ fn indexes_list_every_entry_once_after_concurrent_groups() {
         assert_eq!(counts[&format!("case-{c}")], 160);
     }
     // The postings really were shared: fewer signer-index keys than entries.
-    let prefix = tiezheng::store::Index::Signer.prefix(officer.public().as_bytes());
+    let prefix = tiezheng::store::Index::Signer.prefix(f.officer.public().as_bytes());
     let keys = store
         .scan(
             &prefix,

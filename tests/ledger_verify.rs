@@ -288,22 +288,7 @@ fn concurrent_ledger() -> (tempfile::TempDir, [u8; 32]) {
     let dir = tempfile::tempdir().unwrap();
     let seed = {
         let f = sled(dir.path());
-        let officer = Arc::new(f.officer);
-        let threads: Vec<_> = (0..16u64)
-            .map(|t| {
-                let (ledger, officer) = (f.ledger.clone(), officer.clone());
-                std::thread::spawn(move || {
-                    for i in 0..25u64 {
-                        ledger
-                            .append(&signed(&penalty(t * 1000 + i), &[&officer]))
-                            .unwrap();
-                    }
-                })
-            })
-            .collect();
-        for t in threads {
-            t.join().unwrap();
-        }
+        append_concurrently(&f.ledger, &f.officer, 16, 25, |t, i| penalty(t * 1000 + i));
         f.ledger.shutdown();
         f.checkpoint_seed
     };
@@ -450,22 +435,9 @@ fn problems_are_named_in_ledger_order_across_chunks() {
     use tiezheng::store::MemoryStore;
     let store = Arc::new(MemoryStore::new());
     let f = with_store(store.clone());
-    let officer = Arc::new(f.officer);
-    let threads: Vec<_> = (0..8u64)
-        .map(|t| {
-            let (ledger, officer) = (f.ledger.clone(), officer.clone());
-            std::thread::spawn(move || {
-                for i in 0..540u64 {
-                    ledger
-                        .append(&signed(&penalty(t * 10_000 + i), &[&officer]))
-                        .unwrap();
-                }
-            })
-        })
-        .collect();
-    for t in threads {
-        t.join().unwrap();
-    }
+    append_concurrently(&f.ledger, &f.officer, 8, 540, |t, i| {
+        penalty(t * 10_000 + i)
+    });
     let size = f.ledger.size();
     assert!(size > tiezheng::verify::CHUNK + 200, "{size} entries");
     let r = f.ledger.verify_full(&|_, _| {});

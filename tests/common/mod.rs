@@ -124,3 +124,30 @@ pub fn penalty(n: u64) -> StatementJson {
 pub fn signed(stmt: &StatementJson, keys: &[&Keypair]) -> SignedStatementJson {
     builders::sign(ORIGIN, stmt, keys).expect("sign")
 }
+
+/// `threads` threads append at once, each `per_thread` statements
+/// `make(thread, i)` signed by `signer`; returns every sequence number the
+/// appends got, in no particular order.
+pub fn append_concurrently(
+    ledger: &Ledger,
+    signer: &Keypair,
+    threads: u64,
+    per_thread: u64,
+    make: fn(u64, u64) -> StatementJson,
+) -> Vec<u64> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    (0..per_thread)
+                        .map(|i| ledger.append(&signed(&make(t, i), &[signer])).unwrap().seq)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    })
+}
