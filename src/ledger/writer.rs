@@ -162,68 +162,69 @@ pub(crate) fn run(inner: Weak<Inner>, rx: Receiver<Job>, mut state: WriterState)
     }
 }
 
-/// Makes an applied group durable with one flush and fsync, then signs one
-/// checkpoint, publishes the new head and answers the group's appenders.
-/// Nothing is answered before the fsync that covers it has returned.
+/// Makes an applied group durable, publishes it and answers its appenders;
+/// on failure halts the ledger and answers them with the reason.
 fn make_durable(inner: &Inner, applied: Applied) {
-    let halted = inner.halted.read().clone();
-    let outcome = match halted {
-        Some(why) => Err(why),
-        None => {
-            let started = std::time::Instant::now();
-            let synced = inner.store.sync();
-            inner.metrics.sync_micros.fetch_add(
-                u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-                Ordering::Relaxed,
-            );
-            synced.map_err(|e| format!("making appended entries durable failed: {e}"))
+    match sync_and_publish(inner, applied.size, applied.registry) {
+        Ok(()) => {
+            inner
+                .metrics
+                .appended
+                .fetch_add(applied.new_entries, Ordering::Relaxed);
+            inner.metrics.commits.fetch_add(1, Ordering::Relaxed);
+            for (reply, done) in applied.replies {
+                reply.send(Ok(done));
+            }
         }
-    };
-    if let Err(why) = outcome {
-        halt(inner, &why);
-        for (reply, _) in applied.replies {
-            reply.send(Err(AppendError::Halted(why.clone())));
+        Err(why) => {
+            halt(inner, &why);
+            refuse(applied.replies, &why);
         }
-        return;
     }
-    if let Some(r) = applied.registry {
+}
+
+/// One flush and fsync for everything applied, then the new registry, one
+/// checkpoint for tree size `size` and the new head. Nothing is published
+/// before the fsync that covers it has returned. Only this thread halts the
+/// ledger, and it does not sync a group once halted (`commit_group`).
+fn sync_and_publish(
+    inner: &Inner,
+    size: Option<u64>,
+    registry: Option<Registry>,
+) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let synced = inner.store.sync();
+    inner.metrics.sync_micros.fetch_add(
+        u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        Ordering::Relaxed,
+    );
+    synced.map_err(|e| format!("making appended entries durable failed: {e}"))?;
+    if let Some(r) = registry {
         *inner.registry.write() = r;
     }
-    if let Some(size) = applied.size {
+    if let Some(size) = size {
         // The checkpoint is stored now and made durable by the next fsync;
         // until then a restart re-signs it from the durable tree
         // (Ledger::open).
-        match merkle::root(size, &StoreHashes::new(&*inner.store).cache(&inner.hashes)) {
-            Ok(root) => {
-                let checkpoint = inner.signer.sign(size, root);
-                let stored = vec![(
-                    meta_key(META_CHECKPOINT),
-                    checkpoint.note.clone().into_bytes(),
-                )];
-                if let Err(e) = inner.store.apply(stored) {
-                    halt(inner, &format!("storing the checkpoint failed: {e}"));
-                }
-                *inner.head.write() = Head { size, checkpoint };
-            }
-            Err(e) => halt(
-                inner,
-                &format!("computing the root of {size} entries failed: {e}"),
-            ),
-        }
+        let root = merkle::root(size, &StoreHashes::new(&*inner.store).cache(&inner.hashes))
+            .map_err(|e| format!("computing the root of {size} entries failed: {e}"))?;
+        let checkpoint = inner.signer.sign(size, root);
+        inner
+            .store
+            .apply(vec![(
+                meta_key(META_CHECKPOINT),
+                checkpoint.note.clone().into_bytes(),
+            )])
+            .map_err(|e| format!("storing the checkpoint failed: {e}"))?;
+        *inner.head.write() = Head { size, checkpoint };
     }
-    if let Some(why) = inner.halted.read().clone() {
-        for (reply, _) in applied.replies {
-            reply.send(Err(AppendError::Halted(why.clone())));
-        }
-        return;
-    }
-    inner
-        .metrics
-        .appended
-        .fetch_add(applied.new_entries, Ordering::Relaxed);
-    inner.metrics.commits.fetch_add(1, Ordering::Relaxed);
-    for (reply, done) in applied.replies {
-        reply.send(Ok(done));
+    Ok(())
+}
+
+/// Answers appenders waiting for a commit that will not happen.
+fn refuse(replies: Vec<(Reply, Done)>, why: &str) {
+    for (reply, _) in replies {
+        reply.send(Err(AppendError::Halted(why.to_string())));
     }
 }
 
@@ -310,9 +311,7 @@ fn commit_group(
             Ok(size) => applied.size = Some(size),
             Err(fatal) => {
                 halt(inner, &fatal);
-                for (reply, _) in applied.replies {
-                    reply.send(Err(AppendError::Halted(fatal.clone())));
-                }
+                refuse(applied.replies, &fatal);
                 return None;
             }
         }
