@@ -5,7 +5,7 @@
 //! send a node there. This test writes runs the way the writer does, through
 //! the real sled store, and shows both sides: capped runs leave no blob file,
 //! runs of 20 KiB (an uncapped group of about 30 entries) make some
-//! (hundreds, in our runs).
+//! (`-- --nocapture` prints how many).
 
 use tiezheng::entry::{Leaf, StoredEntry};
 use tiezheng::hash::Digest;
@@ -77,5 +77,7 @@ fn capped_runs_keep_nodes_out_of_blob_files() {
 fn uncapped_runs_send_nodes_to_blob_files() {
     // The same writes in runs of 20 KiB: the control that shows the test can
     // fail.
-    assert!(blob_files(400, 300, Some(20 * 1024)) > 0);
+    let made = blob_files(400, 300, Some(20 * 1024));
+    eprintln!("runs of 20 KiB: {made} blob files");
+    assert!(made > 0);
 }

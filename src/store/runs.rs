@@ -16,7 +16,8 @@
 //! so that a leaf of 17 runs stays under sled's blob threshold (a quarter of
 //! its 512 KiB segment): sled writes a larger node to a separate blob file
 //! without fsync, and its recovery skips a blob file that is missing. A
-//! 30,000-entry HTTP run with uncapped runs left 7 blob files; tests/
+//! 30,000-entry HTTP run with uncapped runs left 7 blob files
+//! (docs/performance.md has the commands); tests/
 //! store_blobs.rs shows the cap keeps them out and 20 KiB runs do not.
 
 use super::{entry_key, Store, StoreError};
