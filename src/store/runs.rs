@@ -62,6 +62,11 @@ const SIGNATURE: usize = 32 + 64;
 
 /// The length of the entry encoding at the start of `b`, read from its
 /// length fields, or `None` if they do not fit in `b`.
+///
+/// This reads the layout docs/format.md gives for `StoredEntry` rather than
+/// decoding with `crate::codec`: verification decodes each entry anyway, and
+/// a split that decoded too would do it twice on the verify path. The
+/// `entry_len_reads_the_encodings_own_lengths` test ties the two together.
 fn entry_len(b: &[u8]) -> Option<usize> {
     let u64_at = |at: usize| -> Option<usize> {
         let raw = b.get(at..at.checked_add(8)?)?;
