@@ -139,19 +139,14 @@ impl<'a> Replay<'a> {
     pub fn feed(&mut self, chunk: Vec<(u64, Vec<u8>)>) -> Result<(), Problem> {
         let origin = self.trust.origin.clone();
         let pending = self.pending.take();
-        let (checked, replayed) = std::thread::scope(|scope| {
-            let worker = scope.spawn(move || check_chunk(&origin, chunk));
-            let replayed = pending.map_or(Ok(()), |p| self.replay_checked(p));
-            (worker.join(), replayed)
-        });
+        // rayon::join, not a thread of our own: both halves stay in the
+        // caller's rayon pool, which the HTTP server sizes to leave a core
+        // free for appends (api/verify.rs).
+        let (replayed, checked) = rayon::join(
+            || pending.map_or(Ok(()), |p| self.replay_checked(p)),
+            || check_chunk(&origin, chunk),
+        );
         replayed?;
-        let checked = checked.map_err(|_| {
-            problem(
-                None,
-                ProblemKind::Storage,
-                "the thread checking entries stopped unexpectedly",
-            )
-        })?;
         self.pending = Some(checked);
         Ok(())
     }
