@@ -170,27 +170,32 @@ pub fn verify_export<R: Read>(
             }
             None => None,
         };
-        let mut next = 0u64;
-        while next < h.size {
-            let end = (next + CHUNK).min(h.size);
-            let mut chunk = Vec::new();
-            for seq in next..end {
-                match read_framed(r, &format!("entry {seq}")) {
-                    Ok(b) => chunk.push((seq, b)),
-                    Err(mut p) => {
-                        // A problem in entries already read comes first.
-                        replay.feed(chunk)?;
-                        replay.finish()?;
-                        p.seq = Some(seq);
-                        return Err(p);
+        let read = (|| {
+            let mut next = 0u64;
+            while next < h.size {
+                let end = (next + CHUNK).min(h.size);
+                let mut chunk = Vec::new();
+                for seq in next..end {
+                    // The problem carries the seq; no per-entry label to format.
+                    match read_framed(r, "the entry") {
+                        Ok(b) => chunk.push((seq, b)),
+                        Err(mut p) => {
+                            replay.feed(chunk)?;
+                            p.seq = Some(seq);
+                            return Err(p);
+                        }
                     }
                 }
+                replay.feed(chunk)?;
+                next = end;
+                progress(next, h.size);
             }
-            replay.feed(chunk)?;
-            next = end;
-            progress(next, h.size);
-        }
+            Ok(())
+        })();
+        // Problems in entries already read come before whatever stopped the
+        // reading: replay the chunk still in flight first.
         replay.finish()?;
+        read?;
         let cp_size = replay.check_checkpoint(&h.checkpoint)?;
         if let Some(old) = old {
             if old.size > h.size {

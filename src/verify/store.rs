@@ -26,17 +26,15 @@ pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)
             .map_err(|e| problem(None, ProblemKind::Storage, e))?;
         // A reader thread fetches the next chunk from the store while this
         // one is checked: reading and checking no longer take turns.
-        std::thread::scope(|scope| -> Result<(), Problem> {
+        let read = std::thread::scope(|scope| -> Result<(), Problem> {
             let (tx, rx) = std::sync::mpsc::sync_channel(2);
             scope.spawn(move || {
                 let mut next = 0u64;
                 while next < size {
                     let end = (next + CHUNK).min(size);
                     let chunk = read_chunk(store, next, end);
-                    let stop = chunk
-                        .as_ref()
-                        .map_or(true, |(rows, _)| rows.len() as u64 != end - next);
-                    if tx.send((chunk, end)).is_err() || stop {
+                    let last = !matches!(chunk, Ok((_, None)));
+                    if tx.send((chunk, end)).is_err() || last {
                         return;
                     }
                     next = end;
@@ -45,47 +43,34 @@ pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)
             let mut next = 0u64;
             while next < size {
                 let Ok((chunk, end)) = rx.recv() else {
-                    replay.finish()?;
                     return Err(problem(
                         Some(next),
                         ProblemKind::Storage,
                         "the store reader stopped",
                     ));
                 };
-                let (rows, stop) = match chunk {
-                    Ok(c) => c,
-                    Err(e) => {
-                        // A problem in entries already read comes first.
-                        replay.finish()?;
-                        return Err(e);
-                    }
-                };
-                let got = rows.len() as u64;
+                let (rows, stop) = chunk?;
                 replay.feed(rows)?;
-                if got < end - next {
-                    // The entries read before the stop are checked first.
-                    replay.finish()?;
-                    return Err(match stop.unwrap_or(Stop::Missing(next + got)) {
-                        Stop::Missing(want) => problem(
-                            Some(want),
-                            ProblemKind::Missing,
-                            format!("entry {want} is missing from the store (tree size is {size})"),
-                        ),
-                        Stop::StoredTwice(seq) => problem(
-                            Some(seq),
-                            ProblemKind::Storage,
-                            format!(
-                                "entry {seq} is stored twice: under its own key and in the run \
-                                 before it (a run with bytes past its last entry, or a copy)"
-                            ),
-                        ),
-                    });
+                if let Some(stop) = stop {
+                    let (seq, kind) = match stop {
+                        Stop::Missing(seq) => (seq, ProblemKind::Missing),
+                        Stop::StoredTwice(seq) => (seq, ProblemKind::Storage),
+                    };
+                    return Err(problem(
+                        Some(seq),
+                        kind,
+                        format!("{stop} (tree size is {size})"),
+                    ));
                 }
                 next = end;
                 progress(next, size);
             }
-            replay.finish()
-        })?;
+            Ok(())
+        });
+        // Problems in entries already read come before whatever stopped the
+        // reading: replay the chunk still in flight first.
+        replay.finish()?;
+        read?;
         let cp_size = match note {
             Some(n) => Some(replay.check_checkpoint(&n)?),
             None if size == 0 => None,
