@@ -12,9 +12,9 @@
 //! otherwise except with probability about 2⁻¹²⁷. The one thing we add to
 //! `ed25519_dalek::verify_batch` is the grouping by key: a ledger's entries
 //! are signed by few keys, so the multiplication has about n + k points
-//! instead of 2n + 1: 105,559 against 81,186 signatures/s on one core in
-//! batches of 1,024 by one key (`cargo bench --bench ledger`,
-//! docs/performance.md).
+//! instead of 2n + 1: 106,837–121,046 against 78,630–80,700 signatures/s on
+//! one core in batches of 1,024 by one key, over three runs of
+//! `cargo bench --bench ledger` (docs/performance.md, the first table).
 //!
 //! Making the batch refuse what `verify_strict` refuses:
 //! - non-canonical `S`: refused when parsing the scalar;
