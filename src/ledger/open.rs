@@ -64,7 +64,10 @@ impl Ledger {
             (e.leaf.hash(), e.leaf.recorded_at_ms)
         };
         let registry = replay_registry(&*store, &config.origin)?;
-        let root = merkle::root(size, &StoreHashes::new(&*store))
+        // Computing the root reads the records of the tree's left edge; the
+        // cache keeps them for every root and receipt after this.
+        let hashes = merkle::HashCache::new();
+        let root = merkle::root(size, &StoreHashes::new(&*store).cache(&hashes))
             .map_err(|e| OpenError::Invalid(format!("cannot compute the tree root: {e}")))?;
         let checkpoint = signer.sign(size, root);
         // The writer stores each checkpoint after the fsync that covers its
@@ -94,7 +97,7 @@ impl Ledger {
             jobs: Mutex::new(Some(tx)),
             writer: Mutex::new(Vec::new()),
             metrics: Metrics::default(),
-            hashes: merkle::HashCache::new(),
+            hashes,
         });
         let state = writer::WriterState::new(size, last_hash, last_time, registry);
         let weak = Arc::downgrade(&inner);

@@ -7,7 +7,10 @@
 //! high up). Reading them from sled made 64 appenders spin on sled's reader
 //! lock while the writer held it for a batch (docs/performance.md). The
 //! writer puts each record's hashes here once they are applied; readers fall
-//! back to the store for anything else, so a cold cache is only slower.
+//! back to the store for anything else, so a cold cache is only slower. A
+//! record read back from the store that closes a big subtree is kept too
+//! ([`HashCache::read_back`]): after a restart the left edge of the tree was
+//! written by an earlier process, and every root and receipt needs it.
 
 use parking_lot::RwLock;
 use std::collections::HashMap;
@@ -50,6 +53,14 @@ impl HashCache {
         }
     }
 
+    /// A record read from the store (so applied): kept if it closes a big
+    /// subtree, as if the writer had inserted it.
+    pub fn read_back(&self, n: u64, hashes: &[Hash]) {
+        if hashes.len() > PIN_LEVEL {
+            self.records.write().insert(n, hashes.to_vec());
+        }
+    }
+
     /// How many records are cached.
     #[cfg(test)]
     fn len(&self) -> usize {
@@ -73,5 +84,14 @@ mod tests {
             assert_eq!(c.get(i).is_some(), recent || big, "record {i}");
         }
         assert!(c.len() < (WINDOW + n / 1000) as usize);
+    }
+
+    #[test]
+    fn records_read_back_are_kept_only_if_they_close_a_big_subtree() {
+        let c = HashCache::new();
+        c.read_back(1023, &[Hash([1; 32]); PIN_LEVEL + 1]);
+        c.read_back(5, &[Hash([1; 32]); 3]);
+        assert!(c.get(1023).is_some());
+        assert!(c.get(5).is_none());
     }
 }

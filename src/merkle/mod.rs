@@ -82,9 +82,13 @@ impl<'a> StoreHashes<'a> {
             .ok_or_else(|| {
                 tlog_tiles::Error::InvalidInput(format!("hashes of entry {n} are missing"))
             })?;
-        decode_record_hashes(&v).ok_or_else(|| {
+        let hashes = decode_record_hashes(&v).ok_or_else(|| {
             tlog_tiles::Error::InvalidInput(format!("hashes of entry {n} are corrupt"))
-        })
+        })?;
+        if let Some(c) = self.cache {
+            c.read_back(n, &hashes);
+        }
+        Ok(hashes)
     }
 }
 
