@@ -213,10 +213,12 @@ pub fn key(g: &Global, c: KeyCommand) -> Result<()> {
                 },
                 kinds,
                 may_enrol: a.may_enrol,
-                valid_from: date(
-                    &a.valid_from
-                        .unwrap_or_else(|| EventDate::today().to_string()),
-                )?,
+                valid_from: a
+                    .valid_from
+                    .as_deref()
+                    .map(date)
+                    .transpose()?
+                    .unwrap_or_else(EventDate::today),
                 valid_until: a.valid_until.as_deref().map(date).transpose()?,
             };
             let k = read_key(&a.key)?;

@@ -91,7 +91,7 @@ pub(crate) struct Inner {
     pub halted: RwLock<Option<String>>,
     pub jobs: Mutex<Option<std::sync::mpsc::SyncSender<writer::Job>>>,
     /// The writer thread, joined on shutdown.
-    pub writer: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    pub writer: Mutex<Option<std::thread::JoinHandle<()>>>,
     pub metrics: Metrics,
     /// Recent tree hashes, so receipts need no store reads.
     pub hashes: merkle::HashCache,
@@ -300,8 +300,8 @@ impl Ledger {
     pub fn shutdown(&self) {
         self.inner.jobs.lock().take();
         // The writer ends when its queue closes, after the groups it holds.
-        let handles: Vec<_> = self.inner.writer.lock().drain(..).collect();
-        for h in handles {
+        let handle = self.inner.writer.lock().take();
+        if let Some(h) = handle {
             let _ = h.join();
         }
     }

@@ -95,7 +95,7 @@ impl Ledger {
             registry: RwLock::new(registry.clone()),
             halted: RwLock::new(None),
             jobs: Mutex::new(Some(tx)),
-            writer: Mutex::new(Vec::new()),
+            writer: Mutex::new(None),
             metrics: Metrics::default(),
             hashes,
         });
@@ -105,7 +105,7 @@ impl Ledger {
             .name("tiezheng-writer".into())
             .spawn(move || writer::run(weak, rx, state))
             .map_err(|e| OpenError::Invalid(format!("cannot start the writer thread: {e}")))?;
-        *inner.writer.lock() = vec![handle];
+        *inner.writer.lock() = Some(handle);
         Ok(Ledger { inner })
     }
 }

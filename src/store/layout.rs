@@ -17,7 +17,7 @@
 //! There is no time index: the ledger clock never decreases along the
 //! sequence, so a recorded-at range is found by binary search over entries.
 
-/// Entry key.
+/// Key of the entry run (see [`super::runs`]) that starts at entry `seq`.
 pub fn entry_key(seq: u64) -> Vec<u8> {
     prefixed(b'E', &seq.to_be_bytes())
 }
@@ -68,11 +68,6 @@ impl Index {
         k
     }
 
-    /// The index key of `value` for the posting that starts at entry `seq`.
-    pub fn key(self, value: &[u8], seq: u64) -> Vec<u8> {
-        seq_key(&self.prefix(value), seq)
-    }
-
     /// The sequence number at the end of an index key.
     pub fn seq_of(key: &[u8]) -> Option<u64> {
         let tail: [u8; 8] = key.get(key.len().checked_sub(8)?..)?.try_into().ok()?;
@@ -114,7 +109,7 @@ mod tests {
 
     #[test]
     fn a_case_prefix_never_matches_a_longer_case() {
-        let a = Index::Case.key(b"ab", 1);
+        let a = seq_key(&Index::Case.prefix(b"ab"), 1);
         assert!(!a.starts_with(&Index::Case.prefix(b"a")));
         assert!(a.starts_with(&Index::Case.prefix(b"ab")));
         assert_eq!(Index::seq_of(&a), Some(1));

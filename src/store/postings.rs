@@ -12,7 +12,7 @@ use super::{prefix_end, Index};
 use super::{Store, StoreError};
 use std::collections::VecDeque;
 
-/// The value of a posting whose key names `first`: the rest of `seqs`.
+/// The value of a posting: the group's entries after the one its key names.
 pub fn encode_rest(rest: &[u64]) -> Vec<u8> {
     rest.iter().flat_map(|s| s.to_be_bytes()).collect()
 }
@@ -166,7 +166,7 @@ mod tests {
 
     #[test]
     fn corrupt_postings_are_named_not_trusted() {
-        let k = Index::Kind.key(b"x", 9);
+        let k = super::super::seq_key(&Index::Kind.prefix(b"x"), 9);
         assert!(decode(&k, &[1, 2, 3]).is_err());
         assert!(decode(&k, &encode_rest(&[8])).is_err());
         assert!(decode(&k, &encode_rest(&[10, 10])).is_err());

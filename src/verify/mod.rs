@@ -12,7 +12,6 @@ pub mod sigs;
 mod store;
 
 pub use report::{Problem, ProblemKind, VerifyReport};
-pub use sigs::r_is_acceptable;
 pub use store::verify_store;
 
 use crate::checkpoint::verify_checkpoint;
