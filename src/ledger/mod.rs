@@ -97,6 +97,13 @@ pub(crate) struct Inner {
     pub hashes: merkle::HashCache,
 }
 
+impl Inner {
+    /// The store's tree hashes, through the cache of recent ones.
+    pub(crate) fn tree_hashes(&self) -> StoreHashes<'_> {
+        StoreHashes::new(&*self.store).cache(&self.hashes)
+    }
+}
+
 /// Counters for /metrics.
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -247,7 +254,7 @@ impl Ledger {
         Ok(merkle::inclusion_proof(
             seq,
             size,
-            &StoreHashes::new(self.store()).cache(&self.inner.hashes),
+            &self.inner.tree_hashes(),
         )?)
     }
 
@@ -260,7 +267,7 @@ impl Ledger {
         Ok(merkle::consistency_proof(
             from,
             to,
-            &StoreHashes::new(self.store()).cache(&self.inner.hashes),
+            &self.inner.tree_hashes(),
         )?)
     }
 
@@ -270,10 +277,7 @@ impl Ledger {
     /// Bad size, or storage failure.
     pub fn root(&self, size: u64) -> Result<Digest, ReadError> {
         self.check_size(size)?;
-        Ok(merkle::root(
-            size,
-            &StoreHashes::new(self.store()).cache(&self.inner.hashes),
-        )?)
+        Ok(merkle::root(size, &self.inner.tree_hashes())?)
     }
 
     fn check_size(&self, size: u64) -> Result<(), ReadError> {

@@ -5,7 +5,7 @@ use super::{Head, Inner};
 use crate::entry::{Leaf, StoredEntry};
 use crate::error::AppendError;
 use crate::hash::Digest;
-use crate::merkle::{self, StoreHashes};
+use crate::merkle;
 use crate::policy::RefView;
 use crate::registry::Registry;
 use crate::statement::{FieldError, Statement, VerifiedStatement};
@@ -206,7 +206,7 @@ fn sync_and_publish(
         // The checkpoint is stored now and made durable by the next fsync;
         // until then a restart re-signs it from the durable tree
         // (Ledger::open).
-        let root = merkle::root(size, &StoreHashes::new(&*inner.store).cache(&inner.hashes))
+        let root = merkle::root(size, &inner.tree_hashes())
             .map_err(|e| format!("computing the root of {size} entries failed: {e}"))?;
         let checkpoint = inner.signer.sign(size, root);
         inner
@@ -432,14 +432,8 @@ fn sequence_one(
         signatures: v.signatures().to_vec(),
     };
     let lh = leaf.hash();
-    let hashes = merkle::hashes_for_leaf(
-        seq,
-        lh,
-        &StoreHashes::new(store)
-            .cache(&inner.hashes)
-            .overlay(&work.overlay),
-    )
-    .map_err(|e| format!("reading tree hashes for entry {seq} failed: {e}"))?;
+    let hashes = merkle::hashes_for_leaf(seq, lh, &inner.tree_hashes().overlay(&work.overlay))
+        .map_err(|e| format!("reading tree hashes for entry {seq} failed: {e}"))?;
     work.batch
         .push((hash_key(seq), merkle::encode_record_hashes(&hashes)));
     work.overlay.insert(seq, hashes);
