@@ -185,6 +185,13 @@ impl Ledger {
     /// committed references), then no thread waits while the group commit
     /// reaches the disk. The answer is the same as `append`'s.
     ///
+    /// Not all of it is CPU work: the record rules read referenced entries
+    /// from the store, the receipt's proof reads tree hashes the cache does
+    /// not hold, and handing over blocks if 8,192 appends already wait for
+    /// the writer. Those are sled reads from its page cache, short enough
+    /// that the HTTP server calls this on its worker threads
+    /// (docs/performance.md measures that against `spawn_blocking`).
+    ///
     /// # Errors
     /// Any refusal (nothing stored) or a halted ledger.
     pub async fn append_async(&self, signed: &SignedStatementJson) -> Result<Receipt, AppendError> {
