@@ -34,7 +34,17 @@ pub(crate) fn stored_size(store: &dyn Store) -> Result<u64, OpenError> {
 
 /// Reads and decodes entry `seq`.
 pub(crate) fn read_entry(store: &dyn Store, seq: u64) -> Result<StoredEntry, String> {
-    let bytes = runs::get(store, seq)
+    read_entry_with(&mut runs::Reader::new(store), seq)
+}
+
+/// [`read_entry`] through a reader that keeps the last run it read, for
+/// callers that read many entries near each other.
+pub(crate) fn read_entry_with(
+    reader: &mut runs::Reader<'_>,
+    seq: u64,
+) -> Result<StoredEntry, String> {
+    let bytes = reader
+        .get(seq)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("entry {seq} is missing"))?;
     StoredEntry::decode(&bytes).map_err(|e| format!("entry {seq} does not decode: {e}"))

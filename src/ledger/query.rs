@@ -1,6 +1,6 @@
 //! Reading entries: one by number, or filtered pages through an index.
 
-use super::open::read_entry;
+use super::open::{read_entry, read_entry_with};
 use super::Ledger;
 use crate::error::ReadError;
 use crate::hash::Digest;
@@ -8,7 +8,7 @@ use crate::ids::Seq;
 use crate::keys::PublicKey;
 use crate::statement::{Statement, StatementJson, StatementSignature};
 use crate::store::postings::{self, Postings};
-use crate::store::Index;
+use crate::store::{runs, Index};
 use serde::{Deserialize, Serialize};
 
 /// An entry as readers see it.
@@ -85,25 +85,16 @@ impl Ledger {
     /// # Errors
     /// No such entry, or an unreadable store.
     pub fn entry(&self, seq: Seq) -> Result<EntryView, ReadError> {
-        let e = self.stored_entry(seq)?;
-        let statement = match &e.body {
-            None => None,
-            Some(b) => Some(
-                Statement::from_body_bytes(b)
-                    .map_err(|err| ReadError::Storage(format!("entry {seq}: {err}")))?
-                    .to_json(),
-            ),
-        };
-        Ok(EntryView {
+        view(seq, self.stored_entry(seq)?)
+    }
+
+    /// Committed entry `seq` for readers, through `reader` (pages and cases
+    /// read entries that mostly share runs).
+    fn entry_with(&self, reader: &mut runs::Reader<'_>, seq: Seq) -> Result<EntryView, ReadError> {
+        view(
             seq,
-            leaf_hash: e.leaf.hash(),
-            prev: e.leaf.prev,
-            body_hash: e.leaf.body_hash,
-            recorded_at_ms: e.leaf.recorded_at_ms,
-            recorded_at: crate::ids::rfc3339_ms(e.leaf.recorded_at_ms),
-            signatures: e.leaf.signatures,
-            statement,
-        })
+            read_entry_with(reader, seq).map_err(ReadError::Storage)?,
+        )
     }
 
     /// The entry whose body hash is `h`.
@@ -125,13 +116,14 @@ impl Ledger {
         let prefix = Index::Case.prefix(case.as_bytes());
         let size = self.size();
         let mut out = Vec::new();
+        let mut reader = runs::Reader::new(self.store());
         for seq in Postings::new(self.store(), &prefix, 0)? {
             let seq = seq?;
             if seq >= size {
                 // Written by a group still committing.
                 break;
             }
-            out.push(self.entry(seq)?);
+            out.push(self.entry_with(&mut reader, seq)?);
         }
         Ok(out)
     }
@@ -204,13 +196,14 @@ impl Ledger {
             None => Box::new((start_seq..size).map(Ok)),
         };
         let mut out = Vec::new();
+        let mut reader = runs::Reader::new(self.store());
         for seq in seqs {
             let seq = seq?;
             if seq >= size {
                 // Past the time range, or written by a group still committing.
                 break;
             }
-            let e = self.entry(seq)?;
+            let e = self.entry_with(&mut reader, seq)?;
             if matches(q, &e) {
                 out.push(e);
                 if out.len() == limit {
@@ -244,6 +237,28 @@ impl Ledger {
         }
         Ok(lo)
     }
+}
+
+/// An entry as readers see it.
+fn view(seq: Seq, e: crate::entry::StoredEntry) -> Result<EntryView, ReadError> {
+    let statement = match &e.body {
+        None => None,
+        Some(b) => Some(
+            Statement::from_body_bytes(b)
+                .map_err(|err| ReadError::Storage(format!("entry {seq}: {err}")))?
+                .to_json(),
+        ),
+    };
+    Ok(EntryView {
+        seq,
+        leaf_hash: e.leaf.hash(),
+        prev: e.leaf.prev,
+        body_hash: e.leaf.body_hash,
+        recorded_at_ms: e.leaf.recorded_at_ms,
+        recorded_at: crate::ids::rfc3339_ms(e.leaf.recorded_at_ms),
+        signatures: e.leaf.signatures,
+        statement,
+    })
 }
 
 fn matches(q: &Query, e: &EntryView) -> bool {

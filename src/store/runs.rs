@@ -158,15 +158,50 @@ fn nth(first: u64, v: &[u8], seq: u64) -> Option<Vec<u8>> {
 /// # Errors
 /// The store fails.
 pub fn get(store: &dyn Store, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
-    // Most reads hit the first entry of a run (every entry, in a store
-    // written one at a time): an exact read, no scan.
-    if let Some(v) = store.get(&entry_key(seq))? {
-        return Ok(nth(seq, &v, seq));
+    Reader::new(store).get(seq)
+}
+
+/// Reads entries one at a time, keeping the last run it read: a page or a
+/// case reads entries that mostly share runs, and [`get`] alone costs a
+/// missed exact read plus a scan for each entry that is not first in its run.
+pub struct Reader<'a> {
+    store: &'a dyn Store,
+    /// The last run read: its first entry and its bytes. Runs never change
+    /// once written (each group writes new keys), so it stays valid.
+    run: Option<(u64, Vec<u8>)>,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader with nothing read yet.
+    pub fn new(store: &'a dyn Store) -> Self {
+        Reader { store, run: None }
     }
-    let Some((first, v)) = run_at(store, seq)? else {
-        return Ok(None);
-    };
-    Ok(nth(first, &v, seq))
+
+    /// The stored bytes of entry `seq`, or `None` if it is not stored.
+    ///
+    /// # Errors
+    /// The store fails.
+    pub fn get(&mut self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        if let Some((first, v)) = &self.run {
+            if seq >= *first {
+                if let Some(bytes) = nth(*first, v, seq) {
+                    return Ok(Some(bytes));
+                }
+            }
+        }
+        // Most reads hit the first entry of a run (every entry, in a store
+        // written one at a time): an exact read, no scan.
+        let run = match self.store.get(&entry_key(seq))? {
+            Some(v) => Some((seq, v)),
+            None => run_at(self.store, seq)?,
+        };
+        let Some((first, v)) = run else {
+            return Ok(None);
+        };
+        let bytes = nth(first, &v, seq);
+        self.run = Some((first, v));
+        Ok(bytes)
+    }
 }
 
 /// Why a scan stopped before `to`.
@@ -269,6 +304,67 @@ mod tests {
             .collect();
         s.commit(batch).expect("commit");
         s
+    }
+
+    /// Counts the reads that reach the store.
+    struct Counting {
+        inner: MemoryStore,
+        reads: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Store for Counting {
+        fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+            self.reads
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.inner.get(key)
+        }
+        fn scan(
+            &self,
+            start: &[u8],
+            end: &[u8],
+            reverse: bool,
+            limit: usize,
+        ) -> Result<Vec<crate::store::Pair>, StoreError> {
+            self.reads
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.inner.scan(start, end, reverse, limit)
+        }
+        fn commit(&self, batch: crate::store::WriteBatch) -> Result<(), StoreError> {
+            self.inner.commit(batch)
+        }
+        fn apply(&self, batch: crate::store::WriteBatch) -> Result<(), StoreError> {
+            self.inner.apply(batch)
+        }
+        fn sync(&self) -> Result<(), StoreError> {
+            self.inner.sync()
+        }
+    }
+
+    /// A reader returns what `get` returns, for every entry in any order,
+    /// and reads each run from the store once when entries come in order.
+    #[test]
+    fn a_reader_reads_each_run_once_in_order() {
+        let es: Vec<_> = (0..12).map(|i| entry(i, Some(&b"x"[..]))).collect();
+        let s = Counting {
+            inner: store_runs(&[
+                (0, es[0..1].to_vec()),
+                (1, es[1..6].to_vec()),
+                (6, es[6..12].to_vec()),
+            ]),
+            reads: Default::default(),
+        };
+        let mut r = Reader::new(&s);
+        for (i, e) in es.iter().enumerate() {
+            assert_eq!(r.get(i as u64).unwrap().as_ref(), Some(e), "entry {i}");
+        }
+        // Three runs, each starting with an exact read that finds it.
+        assert_eq!(s.reads.load(std::sync::atomic::Ordering::Relaxed), 3);
+        assert_eq!(r.get(12).unwrap(), None);
+        // Out of order, and inside a run first: same bytes as `get`.
+        let mut r = Reader::new(&s);
+        for i in [9u64, 3, 11, 0, 4, 6, 5, 10, 1, 2, 8, 7] {
+            assert_eq!(r.get(i).unwrap(), get(&s, i).unwrap(), "entry {i}");
+        }
     }
 
     #[test]
