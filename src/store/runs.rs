@@ -164,6 +164,11 @@ pub fn get(store: &dyn Store, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
 /// Reads entries one at a time, keeping the last run it read: a page or a
 /// case reads entries that mostly share runs, and [`get`] alone costs a
 /// missed exact read plus a scan for each entry that is not first in its run.
+///
+/// In an intact store it returns exactly what [`get`] returns. A store with
+/// overlapping runs (only tampering makes them; verification reports them as
+/// entries stored twice) holds two copies of some entry, and a reader may
+/// return the copy in the run it already holds.
 pub struct Reader<'a> {
     store: &'a dyn Store,
     /// The last run read: its first entry and its bytes. Runs never change
