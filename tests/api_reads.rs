@@ -335,6 +335,8 @@ fn health_and_metrics() {
         "tiezheng_entries 3",
         "tiezheng_appended_total 3",
         "tiezheng_refused_total 1",
+        // Every append was answered, so none waits for the writer.
+        "tiezheng_append_queue 0",
         "tiezheng_http_requests_total{code=\"201\"} 3",
         "tiezheng_http_requests_total{code=\"400\"} 1",
         "tiezheng_http_request_duration_seconds_count",

@@ -107,6 +107,13 @@ pub async fn metrics(State(st): State<AppState>) -> Response {
     );
     family(
         &mut o,
+        "tiezheng_append_queue",
+        "gauge",
+        "Appends waiting for the writer to take them into a group commit.",
+    );
+    let _ = writeln!(o, "tiezheng_append_queue {}", load(&lm.queued));
+    family(
+        &mut o,
         "tiezheng_halted",
         "gauge",
         "1 if the ledger halted after a storage failure.",

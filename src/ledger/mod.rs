@@ -5,14 +5,16 @@
 //! threads, in parallel, then hand the verified statement to the writer,
 //! which takes every statement waiting at that moment as one group: it checks
 //! each against the registry and references, assigns sequence numbers, times,
-//! chain links and tree hashes, and applies the group to the store as one
-//! atomic batch. Then it makes the group durable with one flush and fsync,
+//! chain links and tree hashes, and writes the group to the store key by key,
+//! the tree size last (a group a crash tears is rolled back on open: see
+//! `repair`). Then it makes the group durable with one flush and fsync,
 //! signs one checkpoint, publishes the new head and answers the appenders.
 //! What arrives meanwhile forms the next group: under load, one fsync per
 //! several dozen entries, never one per entry. See docs/durability.md.
 
 mod open;
 mod query;
+mod repair;
 mod writer;
 
 pub use query::{EntryView, Page, Query};
@@ -118,6 +120,8 @@ pub struct Metrics {
     pub refused: std::sync::atomic::AtomicU64,
     /// Duplicates answered since start.
     pub duplicates: std::sync::atomic::AtomicU64,
+    /// Appends handed to the writer that it has not yet taken into a group.
+    pub queued: std::sync::atomic::AtomicU64,
 }
 
 /// A handle to an open ledger. Cheap to clone; all clones share one writer.

@@ -19,6 +19,8 @@ pub(crate) const META_SIZE: &str = "size";
 pub(crate) const META_CHECKPOINT: &str = "checkpoint";
 /// Metadata key of the origin.
 pub(crate) const META_ORIGIN: &str = "origin";
+/// Metadata key of the last group's marker (`super::repair`).
+pub(crate) const META_GROUP: &str = "group";
 
 /// Reads the committed size.
 pub(crate) fn stored_size(store: &dyn Store) -> Result<u64, OpenError> {
@@ -65,6 +67,14 @@ impl Ledger {
                     config.origin
                 )));
             }
+        }
+        if let Some(r) = super::repair::roll_back_torn_group(&*store)? {
+            tracing::warn!(
+                entries = format!("{}..{}", r.size, r.end),
+                keys_removed = r.keys,
+                "rolled back the last group: a crash tore it before its tree size was \
+                 stored, so none of its entries was acknowledged"
+            );
         }
         let size = stored_size(&*store)?;
         let (last_hash, last_time) = if size == 0 {

@@ -1,6 +1,6 @@
 //! The single writer and its group commit.
 
-use super::open::{read_entry, META_CHECKPOINT, META_ORIGIN, META_SIZE};
+use super::open::{read_entry, META_CHECKPOINT, META_GROUP, META_ORIGIN, META_SIZE};
 use super::{Head, Inner};
 use crate::entry::{Leaf, StoredEntry};
 use crate::error::AppendError;
@@ -112,12 +112,17 @@ pub(crate) fn submit_async(
 fn enqueue(inner: &Inner, verified: VerifiedStatement, reply: Reply) -> Result<(), AppendError> {
     let prechecked = precheck(inner, &verified)?;
     let jobs = inner.jobs.lock().clone().ok_or(AppendError::ShuttingDown)?;
+    // Counted before the send, so the writer never takes one not yet counted.
+    inner.metrics.queued.fetch_add(1, Ordering::Relaxed);
     jobs.send(Job {
         verified,
         prechecked,
         reply: Some(reply),
     })
-    .map_err(|_| AppendError::ShuttingDown)
+    .map_err(|_| {
+        inner.metrics.queued.fetch_sub(1, Ordering::Relaxed);
+        AppendError::ShuttingDown
+    })
 }
 
 /// A group applied to the store (visible, not yet durable), to be made
@@ -134,7 +139,7 @@ pub(crate) struct Applied {
 }
 
 /// The writer thread: takes every append waiting at that moment as one group,
-/// sequences it and applies it to the store as one batch, makes it durable
+/// sequences it and applies it to the store, makes it durable
 /// with one flush and fsync, publishes the new head and answers the group's
 /// appenders. Appends that arrive meanwhile wait in the queue and form the
 /// next group, so under load each fsync covers everything that arrived during
@@ -156,6 +161,10 @@ pub(crate) fn run(inner: Weak<Inner>, rx: Receiver<Job>, mut state: WriterState)
             }
         }
         let Some(inner) = inner.upgrade() else { return };
+        inner
+            .metrics
+            .queued
+            .fetch_sub(group.len() as u64, Ordering::Relaxed);
         if let Some(applied) = commit_group(&inner, &mut state, group) {
             make_durable(&inner, applied);
         }
@@ -231,6 +240,7 @@ fn refuse(replies: Vec<(Reply, Done)>, why: &str) {
 /// What the group has sequenced but not yet committed.
 #[derive(Default)]
 struct GroupWork {
+    /// Tree hashes and body-index keys, in sequence order.
     batch: WriteBatch,
     overlay: HashMap<u64, Vec<Hash>>,
     local: HashMap<Digest, Local>,
@@ -333,39 +343,54 @@ fn halt(inner: &Inner, why: &str) {
     }
 }
 
-/// Applies the sequenced group to the store as one atomic batch (visible,
-/// not yet durable); returns the new tree size.
+/// Applies the sequenced group to the store (visible, not yet durable);
+/// returns the new tree size.
+///
+/// The keys go in key by key ([`crate::store::Store::apply_in_order`]), in
+/// an order a crash may cut anywhere:
+/// 1. the group marker (`Mgroup`: first and end seq), so that opening the
+///    store knows which entries a torn group may have left (`super::repair`);
+/// 2. the origin, with the first group;
+/// 3. the entry runs, before anything that points at them, so a reader that
+///    finds a body-index key also finds its entry;
+/// 4. tree hashes and body-index keys, then the index postings;
+/// 5. the tree size, last: once it is stored, every key of the group is.
 fn apply_group(
     inner: &Inner,
     state: &WriterState,
-    mut work: GroupWork,
+    work: GroupWork,
     first_new: u64,
 ) -> Result<u64, String> {
-    for (prefix, seqs) in work.postings {
-        let Some((first, rest)) = seqs.split_first() else {
-            continue;
-        };
-        work.batch
-            .push((seq_key(&prefix, *first), postings::encode_rest(rest)));
-    }
-    for run in work.runs {
-        work.batch.push((entry_key(run.first), run.bytes));
-    }
-    work.batch
-        .push((meta_key(META_SIZE), state.next.to_be_bytes().to_vec()));
+    let end = state.next;
+    let mut keys = Vec::with_capacity(work.batch.len() + work.runs.len() + work.postings.len() + 3);
+    keys.push((
+        meta_key(META_GROUP),
+        super::repair::encode_marker(first_new, end),
+    ));
     if first_new == 0 {
-        work.batch.push((
+        keys.push((
             meta_key(META_ORIGIN),
             inner.signer.origin().as_bytes().to_vec(),
         ));
     }
+    for run in work.runs {
+        keys.push((entry_key(run.first), run.bytes));
+    }
+    keys.extend(work.batch);
+    for (prefix, seqs) in work.postings {
+        let Some((first, rest)) = seqs.split_first() else {
+            continue;
+        };
+        keys.push((seq_key(&prefix, *first), postings::encode_rest(rest)));
+    }
+    keys.push((meta_key(META_SIZE), end.to_be_bytes().to_vec()));
     inner
         .store
-        .apply(work.batch)
-        .map_err(|e| format!("writing entries {first_new}..{} failed: {e}", state.next))?;
+        .apply_in_order(keys)
+        .map_err(|e| format!("writing entries {first_new}..{end} failed: {e}"))?;
     // Applied: from now on the store would return these same hashes.
     inner.hashes.insert(work.overlay);
-    Ok(state.next)
+    Ok(end)
 }
 
 /// Decides one statement. `Err` is a storage failure that halts the ledger.

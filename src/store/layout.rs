@@ -1,7 +1,10 @@
 //! Key layout in the single ordered keyspace.
 //!
-//! Everything lives in one sled tree so that one append (or one group of
-//! appends) is a single atomic batch:
+//! Everything lives in one sled tree. A group of appends is written key by
+//! key, in the order of `ledger::writer::apply_group`: its group marker first
+//! and the tree size last, so the size never counts an entry whose keys are
+//! not all stored, and opening the ledger removes the keys of a group a crash
+//! tore (`ledger::repair`).
 //!
 //! | key | value |
 //! |---|---|
@@ -12,7 +15,7 @@
 //! | `S` len(u32 BE) subject seq | subject index, likewise |
 //! | `K` len(u32 BE) kind seq | kind index, likewise |
 //! | `G` public_key(32) seq | signer index, likewise |
-//! | `M` name | metadata: `Msize`, `Mcheckpoint`, `Morigin` |
+//! | `M` name | metadata: `Msize`, `Mcheckpoint`, `Morigin`, `Mgroup` (the last group's first and end seq, u64 BE each) |
 //!
 //! There is no time index: the ledger clock never decreases along the
 //! sequence, so a recorded-at range is found by binary search over entries.
@@ -48,7 +51,8 @@ pub enum Index {
 }
 
 impl Index {
-    fn tag(self) -> u8 {
+    /// The first byte of every key of this index.
+    pub fn tag(self) -> u8 {
         match self {
             Index::Case => b'C',
             Index::Subject => b'S',

@@ -56,4 +56,12 @@ impl Store for MemoryStore {
         }
         Ok(())
     }
+
+    fn remove(&self, keys: &[Vec<u8>]) -> Result<(), StoreError> {
+        let mut map = self.map.write();
+        for k in keys {
+            map.remove(k);
+        }
+        Ok(())
+    }
 }

@@ -1,8 +1,9 @@
 //! Storage behind a small trait.
 //!
-//! The ledger needs four things from storage: read a key, scan a key range in
-//! order, and commit a batch of writes atomically and durably, and say how many
-//! bytes it occupies. [`MemoryStore`] serves tests and the offline verifier's
+//! The ledger needs few things from storage: read a key, scan a key range in
+//! order, commit a batch of writes atomically and durably, write keys in
+//! order so that a crash keeps a prefix of them, remove the keys of a group
+//! a crash tore (and nothing else), and say how many bytes it occupies. [`MemoryStore`] serves tests and the offline verifier's
 //! scratch space; [`SledStore`] is the real one.
 
 mod layout;
@@ -77,6 +78,36 @@ pub trait Store: Send + Sync + 'static {
     /// I/O failure; the caller must then stop acknowledging writes.
     fn apply(&self, batch: WriteBatch) -> Result<(), StoreError> {
         self.commit(batch)
+    }
+
+    /// Writes the pairs one after another, in order, visible to reads at
+    /// once and durable at the next [`Store::sync`]. Not atomic: a crash
+    /// before that sync may keep any prefix of them, but never a pair
+    /// without every pair before it. The writer uses it for group commits,
+    /// which are cheaper in sled this way, and repairs a torn group when the
+    /// ledger is opened (`ledger::repair`).
+    /// Stores without a cheaper unordered write apply the pairs atomically,
+    /// which keeps a prefix too (none or all).
+    ///
+    /// # Errors
+    /// I/O failure; the caller must then stop acknowledging writes.
+    fn apply_in_order(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        self.apply(batch)
+    }
+
+    /// Removes `keys` and makes that durable. The ledger removes only the
+    /// keys of a group that a crash tore before its last key was written, so
+    /// of entries nobody was ever told of (`ledger::repair`); the store is
+    /// otherwise append-only. Stores that cannot remove say so, and a ledger
+    /// on them cannot open after such a crash.
+    ///
+    /// # Errors
+    /// The store cannot remove keys, or I/O failure.
+    fn remove(&self, keys: &[Vec<u8>]) -> Result<(), StoreError> {
+        let _ = keys;
+        Err(StoreError::Io(
+            "this store cannot remove keys, so it cannot roll back a torn group".into(),
+        ))
     }
 
     /// Makes everything applied so far durable.
