@@ -147,10 +147,11 @@ pub(crate) struct Applied {
 ///
 /// One thread does both halves on purpose. Until 2026-11-23 a second thread
 /// synced while the writer applied the next groups. That let the writer apply
-/// two or three small groups per fsync, and each sled batch costs two writes
-/// of sled's I/O buffer, each waking all of sled's idle I/O threads; and every
-/// group crossed two threads, each hand-off waiting for a core that 64 busy
-/// appenders hold. docs/performance.md has the measurements.
+/// two or three small groups per fsync, and each sled batch (as groups were
+/// then written) cost two writes of sled's I/O buffer, each waking all of
+/// sled's idle I/O threads; and every group crossed two threads, each
+/// hand-off waiting for a core that 64 busy appenders hold.
+/// docs/performance.md has the measurements.
 pub(crate) fn run(inner: Weak<Inner>, rx: Receiver<Job>, mut state: WriterState) {
     while let Ok(first) = rx.recv() {
         let mut group = vec![first];

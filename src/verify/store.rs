@@ -11,8 +11,9 @@ pub fn verify_store(store: &dyn Store, trust: Trust, progress: &dyn Fn(u64, u64)
     let started = std::time::Instant::now();
     let mut replay = Replay::new(trust, Some(store));
     let result = (|| -> Result<(u64, Option<u64>), Problem> {
-        // The checkpoint first: commits are atomic, so every entry it covers is
-        // there even if appends continue while we read.
+        // The checkpoint first: it is stored only after the fsync of the
+        // groups it covers, so every entry it covers is there even if appends
+        // continue while we read.
         let note = store
             .get(&crate::store::meta_key("checkpoint"))
             .map_err(|e| problem(None, ProblemKind::Storage, e.to_string()))?
