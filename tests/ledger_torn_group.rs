@@ -4,23 +4,24 @@
 //! keeps a prefix of those writes after a crash. These tests record the exact
 //! writes of a real six-entry group, build the store a crash could leave
 //! after each prefix of them (and after other subsets), open the ledger on it
-//! and check that the torn group is gone without a trace: the size is the
-//! one before it, no key of its entries is left, everything verifies, every
-//! index lists only entries that exist, and the group's statements can be
-//! appended again as new entries.
+//! and check that the torn group is gone without a trace: the store holds
+//! exactly what it held before the group (bar the group marker and the
+//! checkpoint), everything verifies, every index lists only entries that
+//! exist, the registry forgets the group's enrolment, and the group's
+//! statements can be appended again as new entries.
 
 mod common;
 
 use common::*;
 use parking_lot::{Condvar, Mutex};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::Arc;
+use tiezheng::builders;
+use tiezheng::keys::Keypair;
 use tiezheng::ledger::Query;
 use tiezheng::statement::StatementJson;
-use tiezheng::store::{
-    entry_key, hash_key, prefix_end, Index, MemoryStore, Pair, SledStore, Store, StoreError,
-    WriteBatch,
-};
+use tiezheng::store::{MemoryStore, Pair, SledStore, Store, StoreError, WriteBatch};
 use tiezheng::Ledger;
 
 /// A memory store that can hold the writer in `sync` and records each group
@@ -91,13 +92,16 @@ fn wait_for(what: &str, done: impl Fn() -> bool) {
     }
 }
 
-/// What a crash test starts from: the store before a six-entry group, that
-/// group's writes in order, and the ledger's keys.
+/// What a crash test starts from: the store before a seven-entry group (six
+/// penalty decisions and an enrolment), that group's writes in order, and the
+/// ledger's keys.
 struct Torn {
     before: Vec<Pair>,
     writes: WriteBatch,
     size_before: u64,
     statements: Vec<StatementJson>,
+    /// Enrolled by the group.
+    officer2: Keypair,
     /// The seq each statement got in the group (the writer takes them in the
     /// order they queued).
     original_seqs: Vec<u64>,
@@ -105,7 +109,8 @@ struct Torn {
 }
 
 /// Appends a little history, then makes the writer commit statements
-/// 100..106 as one group and records that group's writes.
+/// 100..106 and an enrolment of a second officer as one group, and records
+/// that group's writes.
 fn record_a_group() -> Torn {
     let store = Arc::new(Recording::default());
     let f = with_store(store.clone());
@@ -116,6 +121,7 @@ fn record_a_group() -> Torn {
     }
     let size_before = f.ledger.size() + 1;
     let statements: Vec<_> = (100..106).map(statement).collect();
+    let officer2 = Keypair::generate();
     let mut original_seqs = Vec::new();
     store.record.store(true, SeqCst);
     store.set_hold(true);
@@ -126,21 +132,33 @@ fn record_a_group() -> Torn {
         let first =
             scope.spawn(move || ledger.append(&signed(&statement(99), &[officer])).unwrap());
         wait_for("the first group written", || store.groups.lock().len() == 1);
-        // ...while six more queue up behind it and so form the next group.
+        // ...while seven more queue up behind it and so form the next group.
         let rest: Vec<_> = statements
             .iter()
             .map(|s| scope.spawn(move || ledger.append(&signed(s, &[officer])).unwrap()))
             .collect();
-        wait_for("six appends queued", || {
-            ledger.metrics().queued.load(SeqCst) == 6
+        let (root, officer2) = (&f.root, &officer2);
+        let enrolment = scope.spawn(move || {
+            enrol(
+                ledger,
+                root,
+                officer2,
+                &["penalty_decision"],
+                false,
+                "2020-01-01",
+                None,
+            )
+            .unwrap()
         });
+        wait_for("seven appends queued", || ledger.metrics().queue() == 7);
         store.set_hold(false);
         assert_eq!(first.join().unwrap().seq, size_before - 1);
         let seqs: Vec<_> = rest.into_iter().map(|h| h.join().unwrap().seq).collect();
         original_seqs.clone_from(&seqs);
         let mut seqs = seqs;
+        seqs.push(enrolment.join().unwrap().seq);
         seqs.sort_unstable();
-        assert_eq!(seqs, (size_before..size_before + 6).collect::<Vec<_>>());
+        assert_eq!(seqs, (size_before..size_before + 7).collect::<Vec<_>>());
     });
     let mut groups = store.groups.lock();
     assert_eq!(
@@ -154,37 +172,19 @@ fn record_a_group() -> Torn {
         writes,
         size_before,
         statements,
+        officer2,
         original_seqs,
         f,
     }
 }
 
-/// Every key of an entry numbered `size` or more.
-fn keys_at_or_past(store: &dyn Store, size: u64) -> Vec<Vec<u8>> {
-    let mut out: Vec<Vec<u8>> = Vec::new();
-    for (start, tag) in [(entry_key(size), b'E'), (hash_key(size), b'H')] {
-        let found = store
-            .scan(&start, &prefix_end(&[tag]), false, usize::MAX)
-            .unwrap();
-        out.extend(found.into_iter().map(|(k, _)| k));
-    }
-    for (k, v) in store.scan(b"B", b"C", false, usize::MAX).unwrap() {
-        if u64::from_be_bytes(v.as_slice().try_into().unwrap()) >= size {
-            out.push(k);
-        }
-    }
-    for index in [Index::Case, Index::Subject, Index::Kind, Index::Signer] {
-        let tag = [index.tag()];
-        for (k, _) in store
-            .scan(&tag, &prefix_end(&tag), false, usize::MAX)
-            .unwrap()
-        {
-            if Index::seq_of(&k).unwrap() >= size {
-                out.push(k);
-            }
-        }
-    }
-    out
+/// The store's contents without the two keys a roll-back may rewrite: the
+/// group marker and the stored checkpoint (re-signed on open).
+fn contents(pairs: impl IntoIterator<Item = Pair>) -> BTreeMap<Vec<u8>, Vec<u8>> {
+    pairs
+        .into_iter()
+        .filter(|(k, _)| k.as_slice() != b"Mgroup" && k.as_slice() != b"Mcheckpoint")
+        .collect()
 }
 
 /// Every seq a filtered listing returns, paged 2 at a time.
@@ -206,12 +206,21 @@ fn listed(ledger: &Ledger, q: Query) -> Vec<u64> {
 fn check_recovery(t: &Torn, store: Arc<dyn Store>, whole: bool, what: &str) {
     let ledger = open(store.clone(), t.f.checkpoint_seed);
     let size = ledger.size();
-    let expected = t.size_before + if whole { 6 } else { 0 };
+    let expected = t.size_before + if whole { 7 } else { 0 };
     assert_eq!(size, expected, "{what}: size");
+    // Byte for byte the store before the group, or before it plus the group.
+    let mut want = contents(t.before.iter().cloned());
+    if whole {
+        want.extend(contents(t.writes.iter().cloned()));
+    }
+    assert!(
+        contents(everything(&*store)) == want,
+        "{what}: the store differs"
+    );
     assert_eq!(
-        keys_at_or_past(&*store, size),
-        Vec::<Vec<u8>>::new(),
-        "{what}"
+        ledger.registry().key(&t.officer2.public()).is_some(),
+        whole,
+        "{what}: the group's enrolment"
     );
     let r = ledger.verify_full(&|_, _| {});
     assert!(r.ok, "{what}: {:?}", r.problem);
@@ -249,8 +258,22 @@ fn check_recovery(t: &Torn, store: Arc<dyn Store>, whole: bool, what: &str) {
         signer: Some(t.f.officer.public()),
         ..Default::default()
     };
-    let signed_by = listed(&ledger, q);
-    assert_eq!(signed_by.last(), Some(&(size - 1)), "{what}: signer");
+    let signed_by: Vec<u64> = all
+        .iter()
+        .filter(|e| {
+            e.signatures
+                .iter()
+                .any(|s| s.public_key == t.f.officer.public())
+        })
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(listed(&ledger, q), signed_by, "{what}: signer");
+    let q = Query {
+        kind: Some("key_enrolment".into()),
+        ..Default::default()
+    };
+    let want = naive(&|s| s.kind == "key_enrolment");
+    assert_eq!(listed(&ledger, q), want, "{what}: enrolments");
     // A statement of the group appended again: a new entry right after the
     // tree if the group was rolled back, else its original receipt.
     let again = ledger
@@ -290,10 +313,10 @@ fn the_group_is_written_marker_first_entries_before_their_index_and_size_last() 
     let w = &t.writes;
     assert_eq!(w.first().unwrap().0, b"Mgroup");
     let mut marker = t.size_before.to_be_bytes().to_vec();
-    marker.extend_from_slice(&(t.size_before + 6).to_be_bytes());
+    marker.extend_from_slice(&(t.size_before + 7).to_be_bytes());
     assert_eq!(w.first().unwrap().1, marker);
     assert_eq!(w.last().unwrap().0, b"Msize");
-    assert_eq!(w.last().unwrap().1, (t.size_before + 6).to_be_bytes());
+    assert_eq!(w.last().unwrap().1, (t.size_before + 7).to_be_bytes());
     let position = |tag: u8| w.iter().position(|(k, _)| k[0] == tag).unwrap();
     let last = |tag: u8| w.iter().rposition(|(k, _)| k[0] == tag).unwrap();
     assert!(
@@ -301,11 +324,10 @@ fn the_group_is_written_marker_first_entries_before_their_index_and_size_last() 
         "an entry run after a body-index key"
     );
     assert!(last(b'E') < position(b'H'));
-    // Six entries, but postings shared by the group: fewer keys than entries
-    // for the kind and the signer.
-    assert_eq!(w.iter().filter(|(k, _)| k[0] == b'B').count(), 6);
-    assert_eq!(w.iter().filter(|(k, _)| k[0] == b'K').count(), 1);
-    assert_eq!(w.iter().filter(|(k, _)| k[0] == b'C').count(), 2);
+    // Seven entries, each its own body-index key, but postings shared by the
+    // group: one per kind (penalty decision, enrolment), not one per entry.
+    assert_eq!(w.iter().filter(|(k, _)| k[0] == b'B').count(), 7);
+    assert_eq!(w.iter().filter(|(k, _)| k[0] == b'K').count(), 2);
 }
 
 #[test]
@@ -365,4 +387,160 @@ fn sled_rolls_back_a_torn_group_when_opened_again() {
         let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path()).unwrap());
         check_recovery(&t, store, cut == n, &format!("sled, first {cut} writes"));
     }
+}
+
+/// The first group stores the origin too; torn, it must not bind the store
+/// to a ledger nobody heard of, and genesis appends again as entry 0.
+#[test]
+fn a_torn_first_group_leaves_an_empty_store() {
+    let store = Arc::new(Recording::default());
+    store.record.store(true, SeqCst);
+    let f = with_store(store.clone());
+    let (before, writes) = store.groups.lock()[0].clone();
+    assert!(before.is_empty());
+    assert!(writes.iter().any(|(k, _)| k.as_slice() == b"Morigin"));
+    let genesis = builders::genesis(
+        ORIGIN,
+        &[(
+            f.root.public(),
+            identity("root", "市安委会", "root authority"),
+        )],
+        "test ledger, second try",
+    );
+    for cut in 0..writes.len() {
+        let torn = memory_store(writes[..cut].to_vec());
+        let ledger = open(torn.clone(), f.checkpoint_seed);
+        assert_eq!(ledger.size(), 0, "first {cut} writes");
+        assert!(
+            contents(everything(&*torn)).is_empty(),
+            "first {cut} writes: {:?}",
+            contents(everything(&*torn)).keys().collect::<Vec<_>>()
+        );
+        let r = ledger
+            .append(&builders::sign(ORIGIN, &genesis, &[&f.root]).unwrap())
+            .unwrap();
+        assert_eq!((r.seq, r.duplicate), (0, false), "first {cut} writes");
+    }
+}
+
+/// A memory store whose ordered writes fail after a given number of keys,
+/// as a disk that fills up in the middle of a group would.
+#[derive(Default)]
+struct FullAfter {
+    inner: MemoryStore,
+    keys_left: Mutex<Option<usize>>,
+}
+
+impl Store for FullAfter {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.get(key)
+    }
+    fn scan(&self, s: &[u8], e: &[u8], rev: bool, limit: usize) -> Result<Vec<Pair>, StoreError> {
+        self.inner.scan(s, e, rev, limit)
+    }
+    fn commit(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        self.inner.commit(batch)
+    }
+    fn apply_in_order(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        for pair in batch {
+            let mut left = self.keys_left.lock();
+            if *left == Some(0) {
+                return Err(StoreError::Io(
+                    "No space left on device (os error 28)".into(),
+                ));
+            }
+            if let Some(n) = left.as_mut() {
+                *n -= 1;
+            }
+            self.inner.apply_in_order(vec![pair])?;
+        }
+        Ok(())
+    }
+    fn remove(&self, keys: &[Vec<u8>]) -> Result<(), StoreError> {
+        self.inner.remove(keys)
+    }
+}
+
+/// A write that fails part-way through a group halts the ledger; until the
+/// restart, the half-written entry is not served, not counted and not named
+/// by its body hash; the restart rolls it back.
+#[test]
+fn a_group_whose_write_fails_part_way_is_rolled_back_at_the_restart() {
+    // One entry's group: marker, run, tree hashes, body index, four
+    // postings, size.
+    for written in 1..9 {
+        let store = Arc::new(FullAfter::default());
+        let f = with_store(store.clone());
+        f.ledger
+            .append(&signed(&statement(1), &[&f.officer]))
+            .unwrap();
+        let size = f.ledger.size();
+        let before = contents(everything(&store.inner));
+        *store.keys_left.lock() = Some(written);
+        let e = f
+            .ledger
+            .append(&signed(&statement(2), &[&f.officer]))
+            .unwrap_err();
+        assert!(e.to_string().contains("No space left"), "{written}: {e}");
+        assert_eq!(f.ledger.size(), size, "{written}");
+        assert!(f.ledger.entry(size).is_err(), "{written}");
+        // The body-index key may be in the store already: it names nothing.
+        for (k, _) in store.inner.scan(b"B", b"C", false, usize::MAX).unwrap() {
+            let h = tiezheng::hash::Digest(k[1..].try_into().unwrap());
+            let seq = f.ledger.seq_of_body(&h).unwrap();
+            assert!(seq.is_none_or(|s| s < size), "{written}: {seq:?}");
+        }
+        f.ledger.shutdown();
+        drop(f.ledger);
+        *store.keys_left.lock() = None;
+        let ledger = open(store.clone(), f.checkpoint_seed);
+        assert_eq!(ledger.size(), size, "{written}");
+        assert!(
+            contents(everything(&store.inner)) == before,
+            "{written}: the store differs"
+        );
+        let r = ledger
+            .append(&signed(&statement(2), &[&f.officer]))
+            .unwrap();
+        assert_eq!((r.seq, r.duplicate), (size, false), "{written}");
+        let v = ledger.verify_full(&|_, _| {});
+        assert!(v.ok, "{written}: {:?}", v.problem);
+    }
+}
+
+fn open_as(store: Arc<dyn Store>, origin: &str) -> Result<Ledger, tiezheng::error::OpenError> {
+    Ledger::open(
+        store,
+        tiezheng::LedgerConfig {
+            origin: origin.into(),
+            checkpoint_key: Keypair::from_seed([7; 32]),
+            policy: Arc::new(tiezheng::policy::AnyKind),
+        },
+    )
+}
+
+/// Another ledger's store is refused and left as it is, torn group and all;
+/// a store holding nothing but a torn first group belongs to no ledger yet.
+#[test]
+fn another_ledgers_store_is_refused_untouched_unless_nothing_was_acknowledged() {
+    let t = record_a_group();
+    let cut = t.writes.len() / 2;
+    let torn = memory_store(t.before.iter().cloned().chain(t.writes[..cut].to_vec()));
+    let untouched = everything(&*torn);
+    let e = open_as(torn.clone(), "tiezheng.test/other").err().unwrap();
+    assert!(
+        e.to_string()
+            .contains("belongs to ledger \"tiezheng.test/ledger\", not \"tiezheng.test/other\""),
+        "{e}"
+    );
+    assert!(everything(&*torn) == untouched);
+
+    let store = Arc::new(Recording::default());
+    store.record.store(true, SeqCst);
+    let _f = with_store(store.clone());
+    let (_, first) = store.groups.lock()[0].clone();
+    let torn = memory_store(first[..first.len() - 1].to_vec());
+    let ledger = open_as(torn.clone(), "tiezheng.test/other").unwrap();
+    assert_eq!(ledger.size(), 0);
+    assert!(contents(everything(&*torn)).is_empty());
 }

@@ -111,7 +111,7 @@ pub async fn metrics(State(st): State<AppState>) -> Response {
         "gauge",
         "Appends waiting for the writer to take them into a group commit.",
     );
-    let _ = writeln!(o, "tiezheng_append_queue {}", load(&lm.queued));
+    let _ = writeln!(o, "tiezheng_append_queue {}", lm.queue());
     family(
         &mut o,
         "tiezheng_halted",

@@ -121,7 +121,16 @@ pub struct Metrics {
     /// Duplicates answered since start.
     pub duplicates: std::sync::atomic::AtomicU64,
     /// Appends handed to the writer that it has not yet taken into a group.
-    pub queued: std::sync::atomic::AtomicU64,
+    /// Counted after the hand-over, so it can dip below zero for a moment
+    /// when the writer takes a job first; read it through [`Metrics::queue`].
+    pub queued: std::sync::atomic::AtomicI64,
+}
+
+impl Metrics {
+    /// Appends waiting for the writer, never below zero.
+    pub fn queue(&self) -> u64 {
+        u64::try_from(self.queued.load(std::sync::atomic::Ordering::Relaxed)).unwrap_or(0)
+    }
 }
 
 /// A handle to an open ledger. Cheap to clone; all clones share one writer.

@@ -59,14 +59,21 @@ impl Ledger {
     /// A store of another origin, an unreadable head or registry.
     pub fn open(store: Arc<dyn Store>, config: LedgerConfig) -> Result<Ledger, OpenError> {
         let signer = LedgerSigner::new(&config.origin, config.checkpoint_key)?;
-        if let Some(o) = store.get(&meta_key(META_ORIGIN))? {
-            if o != config.origin.as_bytes() {
-                return Err(OpenError::Invalid(format!(
+        // A store of another ledger is refused untouched, unless all it
+        // holds is a torn first group: then nothing was ever acknowledged,
+        // and the roll-back removes its origin too.
+        let check_origin = |store: &dyn Store| -> Result<(), OpenError> {
+            match store.get(&meta_key(META_ORIGIN))? {
+                Some(o) if o != config.origin.as_bytes() => Err(OpenError::Invalid(format!(
                     "this store belongs to ledger {:?}, not {:?}",
                     String::from_utf8_lossy(&o),
                     config.origin
-                )));
+                ))),
+                _ => Ok(()),
             }
+        };
+        if stored_size(&*store)? > 0 {
+            check_origin(&*store)?;
         }
         if let Some(r) = super::repair::roll_back_torn_group(&*store)? {
             tracing::warn!(
@@ -76,6 +83,7 @@ impl Ledger {
                  stored, so none of its entries was acknowledged"
             );
         }
+        check_origin(&*store)?;
         let size = stored_size(&*store)?;
         let (last_hash, last_time) = if size == 0 {
             (crate::hash::Digest::ZERO, i64::MIN)

@@ -97,15 +97,20 @@ impl Ledger {
         )
     }
 
-    /// The entry whose body hash is `h`.
+    /// The entry whose body hash is `h`, if it is in the published tree.
     ///
     /// # Errors
     /// Unreadable store.
     pub fn seq_of_body(&self, h: &Digest) -> Result<Option<Seq>, ReadError> {
+        // A group being written (or left half-written by a failed write, which
+        // halts the ledger) has its body-index keys in the store before the
+        // tree counts them: never name an entry past the published head.
+        let size = self.size();
         Ok(self
             .store()
             .get(&crate::store::body_key(&h.0))?
-            .and_then(|v| v.as_slice().try_into().ok().map(u64::from_be_bytes)))
+            .and_then(|v| v.as_slice().try_into().ok().map(u64::from_be_bytes))
+            .filter(|seq| *seq < size))
     }
 
     /// Every entry of a case, in order.

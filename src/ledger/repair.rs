@@ -15,7 +15,7 @@
 //! would be read as the next entry's. So opening the ledger removes every
 //! key of an entry at or past the stored size before anything reads it.
 
-use super::open::{stored_size, META_GROUP};
+use super::open::{stored_size, META_GROUP, META_ORIGIN};
 use crate::error::OpenError;
 use crate::store::{entry_key, hash_key, meta_key, prefix_end, Index, Store, StoreError};
 
@@ -71,7 +71,12 @@ pub(crate) fn roll_back_torn_group(store: &dyn Store) -> Result<Option<RolledBac
              {size}: the store is inconsistent; run `tiezheng verify --data`"
         )));
     }
-    let keys = torn_keys(store, size)?;
+    let mut keys = torn_keys(store, size)?;
+    if size == 0 {
+        // The torn group was the first: it also stored the origin, which
+        // binds the store to a ledger nobody has heard of yet.
+        keys.push(meta_key(META_ORIGIN));
+    }
     store.remove(&keys)?;
     // Durable once `remove` returns; now say the last group ends here, so the
     // next open does not scan again. A crash before this scans again and

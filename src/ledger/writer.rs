@@ -112,17 +112,16 @@ pub(crate) fn submit_async(
 fn enqueue(inner: &Inner, verified: VerifiedStatement, reply: Reply) -> Result<(), AppendError> {
     let prechecked = precheck(inner, &verified)?;
     let jobs = inner.jobs.lock().clone().ok_or(AppendError::ShuttingDown)?;
-    // Counted before the send, so the writer never takes one not yet counted.
-    inner.metrics.queued.fetch_add(1, Ordering::Relaxed);
     jobs.send(Job {
         verified,
         prechecked,
         reply: Some(reply),
     })
-    .map_err(|_| {
-        inner.metrics.queued.fetch_sub(1, Ordering::Relaxed);
-        AppendError::ShuttingDown
-    })
+    .map_err(|_| AppendError::ShuttingDown)?;
+    // Counted once it is in the queue, so a count of n means n jobs are
+    // there; the writer may take this one first (Metrics::queued).
+    inner.metrics.queued.fetch_add(1, Ordering::Relaxed);
+    Ok(())
 }
 
 /// A group applied to the store (visible, not yet durable), to be made
@@ -162,10 +161,10 @@ pub(crate) fn run(inner: Weak<Inner>, rx: Receiver<Job>, mut state: WriterState)
             }
         }
         let Some(inner) = inner.upgrade() else { return };
-        inner
-            .metrics
-            .queued
-            .fetch_sub(group.len() as u64, Ordering::Relaxed);
+        inner.metrics.queued.fetch_sub(
+            i64::try_from(group.len()).unwrap_or(i64::MAX),
+            Ordering::Relaxed,
+        );
         if let Some(applied) = commit_group(&inner, &mut state, group) {
             make_durable(&inner, applied);
         }

@@ -222,11 +222,17 @@ impl Store for SledStore {
     }
 
     fn sync(&self) -> Result<(), StoreError> {
-        // sled's flush writes every batch applied so far to its log...
+        // sled's flush writes everything applied so far to its log (and has
+        // written any blob file a log record points to)...
         self.db.flush().map_err(sled_err)?;
+        // ...new blob files go to the device before the log records that
+        // point to them, so a power cut between the two fsyncs cannot leave
+        // a durable pointer to a blob that is not (sled's recovery skips
+        // such a record)...
+        self.sync_new_blobs()?;
         // ...and this closes the gap sled leaves: data and metadata to the device.
         self.log_file.sync_data()?;
-        self.sync_new_blobs()
+        Ok(())
     }
 
     fn disk_bytes(&self) -> Option<u64> {
