@@ -3,7 +3,11 @@
 //! `ack <seq> <body hash>`. The crash test kills it with SIGKILL mid-run and
 //! checks that every acknowledged entry survived.
 //!
-//! Usage: `tiezheng-stress DATA_DIR THREADS COUNT`
+//! Usage: `tiezheng-stress DATA_DIR THREADS COUNT [PAD_BYTES]`
+//!
+//! `PAD_BYTES` adds that many bytes to each payload: larger entries fill
+//! sled's log buffers in the middle of a group commit, so a kill can tear a
+//! group (docs/durability.md).
 //!
 //! Keys for this throw-away ledger are kept in DATA_DIR (mode 0600): it is a
 //! test tool, not a way to run a real ledger.
@@ -34,9 +38,13 @@ fn key(dir: &Path, name: &str) -> Result<Keypair, String> {
 
 fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
-    let [_, dir, threads, count] = args.as_slice() else {
-        return Err("usage: tiezheng-stress DATA_DIR THREADS COUNT".into());
+    let (dir, threads, count, pad) = match args.as_slice() {
+        [_, dir, threads, count] => (dir, threads, count, "0"),
+        [_, dir, threads, count, pad] => (dir, threads, count, pad.as_str()),
+        _ => return Err("usage: tiezheng-stress DATA_DIR THREADS COUNT [PAD_BYTES]".into()),
     };
+    let pad: usize = pad.parse().map_err(|_| "PAD_BYTES must be a number")?;
+    let pad = Arc::new("x".repeat(pad));
     let dir = Path::new(dir);
     let threads: usize = threads.parse().map_err(|_| "THREADS must be a number")?;
     let count: u64 = count.parse().map_err(|_| "COUNT must be a number")?;
@@ -86,7 +94,8 @@ fn run() -> Result<(), String> {
     let out = Arc::new(std::sync::Mutex::new(std::io::stdout()));
     let handles: Vec<_> = (0..threads)
         .map(|t| {
-            let (ledger, officer, out) = (ledger.clone(), officer.clone(), out.clone());
+            let (ledger, officer, out, pad) =
+                (ledger.clone(), officer.clone(), out.clone(), pad.clone());
             std::thread::spawn(move || -> Result<(), String> {
                 for i in 0..count {
                     let s = StatementJson {
@@ -96,7 +105,9 @@ fn run() -> Result<(), String> {
                         event_date: "2025-01-01".into(),
                         refs: vec![],
                         signed_at_ms: nonce,
-                        payload: serde_json::json!({"thread": t, "i": i, "nonce": nonce}),
+                        payload: serde_json::json!({
+                            "thread": t, "i": i, "nonce": nonce, "pad": pad.as_str()
+                        }),
                     };
                     let signed =
                         builders::sign(ORIGIN, &s, &[&officer]).map_err(|e| e.to_string())?;
