@@ -9,9 +9,7 @@ use crate::merkle;
 use crate::policy::RefView;
 use crate::registry::Registry;
 use crate::statement::{FieldError, Statement, VerifiedStatement};
-use crate::store::{
-    body_key, entry_key, hash_key, meta_key, postings, runs, seq_key, Index, WriteBatch,
-};
+use crate::store::{body_key, entry_key, hash_key, meta_key, postings, runs, Index, WriteBatch};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender};
@@ -378,10 +376,7 @@ fn apply_group(
     }
     keys.extend(work.batch);
     for (prefix, seqs) in work.postings {
-        let Some((first, rest)) = seqs.split_first() else {
-            continue;
-        };
-        keys.push((seq_key(&prefix, *first), postings::encode_rest(rest)));
+        keys.extend(postings::for_group(&prefix, &seqs));
     }
     keys.push((meta_key(META_SIZE), end.to_be_bytes().to_vec()));
     inner

@@ -7,6 +7,11 @@
 //! of one per entry: sled's cost per append grows with the keys it inserts,
 //! and under load a group shares its kind, its signers and often its case
 //! (docs/performance.md has the measurement).
+//!
+//! A posting lists at most [`MAX_PER_KEY`] entries; a group with more under
+//! one value writes several keys. Uncapped, a group of 4,096 entries of one
+//! kind made a 32 KiB value, and a sled node of such values can exceed the
+//! size at which sled moves it to a separate blob file (docs/durability.md).
 
 use super::{prefix_end, Index};
 use super::{Store, StoreError};
@@ -15,6 +20,22 @@ use std::collections::VecDeque;
 /// The value of a posting: the group's entries after the one its key names.
 pub fn encode_rest(rest: &[u64]) -> Vec<u8> {
     rest.iter().flat_map(|s| s.to_be_bytes()).collect()
+}
+
+/// The most entries one posting lists: its value is then at most 4 KiB, so
+/// seventeen of them (a sled leaf splits above sixteen items) stay well
+/// under sled's 128 KiB blob threshold.
+pub const MAX_PER_KEY: usize = 512;
+
+/// The posting keys and values for a group's entries `seqs` (ascending)
+/// under `prefix`: one per [`MAX_PER_KEY`] entries.
+pub fn for_group(prefix: &[u8], seqs: &[u64]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    seqs.chunks(MAX_PER_KEY)
+        .filter_map(|chunk| {
+            let (first, rest) = chunk.split_first()?;
+            Some((super::seq_key(prefix, *first), encode_rest(rest)))
+        })
+        .collect()
 }
 
 /// Every sequence number of one stored posting, ascending.
@@ -154,6 +175,31 @@ mod tests {
             let want: Vec<u64> = all.iter().copied().filter(|x| *x >= from).collect();
             assert_eq!(read(&s, from), want, "from {from}");
         }
+    }
+
+    #[test]
+    fn a_large_group_is_split_into_capped_postings_that_read_back_whole() {
+        let p = Index::Kind.prefix(b"penalty_decision");
+        let seqs: Vec<u64> = (0..1_300u64).map(|i| 5 + i * 3).collect();
+        let keys = for_group(&p, &seqs);
+        assert_eq!(keys.len(), 3);
+        assert!(keys.iter().all(|(_, v)| v.len() <= (MAX_PER_KEY - 1) * 8));
+        let decoded: Vec<u64> = keys
+            .iter()
+            .flat_map(|(k, v)| decode(k, v).expect("decodes"))
+            .collect();
+        assert_eq!(decoded, seqs);
+        let s = MemoryStore::new();
+        s.commit(keys).expect("commit");
+        for from in [0, 5, 6, 1_541, 1_542, 1_543, 3_902, 3_903, 10_000] {
+            let want: Vec<u64> = seqs.iter().copied().filter(|x| *x >= from).collect();
+            let got: Vec<u64> = Postings::new(&s, &p, from)
+                .expect("open")
+                .collect::<Result<_, _>>()
+                .expect("read");
+            assert_eq!(got, want, "from {from}");
+        }
+        assert!(for_group(&p, &[]).is_empty());
     }
 
     #[test]
