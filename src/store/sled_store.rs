@@ -84,7 +84,15 @@ impl SledStore {
             if synced.contains(&name) {
                 continue;
             }
-            File::open(ent.path())?.sync_all()?;
+            // sled deletes a blob file once nothing points to it any more,
+            // and may do so between the listing and this open: such a file
+            // needs no fsync.
+            let file = match File::open(ent.path()) {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e.into()),
+            };
+            file.sync_all()?;
             synced.insert(name);
             any = true;
         }
