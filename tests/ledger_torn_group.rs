@@ -24,8 +24,10 @@ use tiezheng::statement::StatementJson;
 use tiezheng::store::{MemoryStore, Pair, SledStore, Store, StoreError, WriteBatch};
 use tiezheng::Ledger;
 
-/// A memory store that can hold the writer in `sync` and records each group
-/// it writes together with the whole store as it was before that group.
+/// A memory store for these tests. It can hold the writer in `sync`,
+/// record each group it writes together with the whole store as it was
+/// before that group, and fail ordered writes after a given number of keys
+/// (as a disk that fills up in the middle of a group would).
 #[derive(Default)]
 struct Recording {
     inner: MemoryStore,
@@ -33,6 +35,7 @@ struct Recording {
     released: Condvar,
     record: AtomicBool,
     groups: Mutex<Vec<(Vec<Pair>, WriteBatch)>>,
+    keys_left: Mutex<Option<usize>>,
 }
 
 impl Recording {
@@ -57,7 +60,19 @@ impl Store for Recording {
             let before = everything(&self.inner);
             self.groups.lock().push((before, batch.clone()));
         }
-        self.inner.apply_in_order(batch)
+        for pair in batch {
+            let mut left = self.keys_left.lock();
+            if *left == Some(0) {
+                return Err(StoreError::Io(
+                    "No space left on device (os error 28)".into(),
+                ));
+            }
+            if let Some(n) = left.as_mut() {
+                *n -= 1;
+            }
+            self.inner.apply_in_order(vec![pair])?;
+        }
+        Ok(())
     }
     fn sync(&self) -> Result<(), StoreError> {
         let mut hold = self.hold.lock();
@@ -65,6 +80,9 @@ impl Store for Recording {
             self.released.wait(&mut hold);
         }
         Ok(())
+    }
+    fn remove(&self, keys: &[Vec<u8>]) -> Result<(), StoreError> {
+        self.inner.remove(keys)
     }
 }
 
@@ -423,44 +441,6 @@ fn a_torn_first_group_leaves_an_empty_store() {
     }
 }
 
-/// A memory store whose ordered writes fail after a given number of keys,
-/// as a disk that fills up in the middle of a group would.
-#[derive(Default)]
-struct FullAfter {
-    inner: MemoryStore,
-    keys_left: Mutex<Option<usize>>,
-}
-
-impl Store for FullAfter {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        self.inner.get(key)
-    }
-    fn scan(&self, s: &[u8], e: &[u8], rev: bool, limit: usize) -> Result<Vec<Pair>, StoreError> {
-        self.inner.scan(s, e, rev, limit)
-    }
-    fn commit(&self, batch: WriteBatch) -> Result<(), StoreError> {
-        self.inner.commit(batch)
-    }
-    fn apply_in_order(&self, batch: WriteBatch) -> Result<(), StoreError> {
-        for pair in batch {
-            let mut left = self.keys_left.lock();
-            if *left == Some(0) {
-                return Err(StoreError::Io(
-                    "No space left on device (os error 28)".into(),
-                ));
-            }
-            if let Some(n) = left.as_mut() {
-                *n -= 1;
-            }
-            self.inner.apply_in_order(vec![pair])?;
-        }
-        Ok(())
-    }
-    fn remove(&self, keys: &[Vec<u8>]) -> Result<(), StoreError> {
-        self.inner.remove(keys)
-    }
-}
-
 /// A write that fails part-way through a group halts the ledger; until the
 /// restart, the half-written entry is not served, not counted and not named
 /// by its body hash; the restart rolls it back.
@@ -469,7 +449,7 @@ fn a_group_whose_write_fails_part_way_is_rolled_back_at_the_restart() {
     // One entry's group: marker, run, tree hashes, body index, four
     // postings, size.
     for written in 1..9 {
-        let store = Arc::new(FullAfter::default());
+        let store = Arc::new(Recording::default());
         let f = with_store(store.clone());
         f.ledger
             .append(&signed(&statement(1), &[&f.officer]))
