@@ -29,13 +29,14 @@ pub const MAX_PER_KEY: usize = 512;
 
 /// The posting keys and values for a group's entries `seqs` (ascending)
 /// under `prefix`: one per [`MAX_PER_KEY`] entries.
-pub fn for_group(prefix: &[u8], seqs: &[u64]) -> Vec<(Vec<u8>, Vec<u8>)> {
-    seqs.chunks(MAX_PER_KEY)
-        .filter_map(|chunk| {
-            let (first, rest) = chunk.split_first()?;
-            Some((super::seq_key(prefix, *first), encode_rest(rest)))
-        })
-        .collect()
+pub fn for_group<'a>(
+    prefix: &'a [u8],
+    seqs: &'a [u64],
+) -> impl Iterator<Item = (Vec<u8>, Vec<u8>)> + 'a {
+    seqs.chunks(MAX_PER_KEY).filter_map(move |chunk| {
+        let (first, rest) = chunk.split_first()?;
+        Some((super::seq_key(prefix, *first), encode_rest(rest)))
+    })
 }
 
 /// Every sequence number of one stored posting, ascending.
@@ -181,7 +182,7 @@ mod tests {
     fn a_large_group_is_split_into_capped_postings_that_read_back_whole() {
         let p = Index::Kind.prefix(b"penalty_decision");
         let seqs: Vec<u64> = (0..1_300u64).map(|i| 5 + i * 3).collect();
-        let keys = for_group(&p, &seqs);
+        let keys: Vec<_> = for_group(&p, &seqs).collect();
         assert_eq!(keys.len(), 3);
         assert!(keys.iter().all(|(_, v)| v.len() <= (MAX_PER_KEY - 1) * 8));
         let decoded: Vec<u64> = keys
@@ -199,7 +200,7 @@ mod tests {
                 .expect("read");
             assert_eq!(got, want, "from {from}");
         }
-        assert!(for_group(&p, &[]).is_empty());
+        assert_eq!(for_group(&p, &[]).count(), 0);
     }
 
     #[test]
