@@ -245,6 +245,9 @@ struct FaultyStore {
     inner: tiezheng::store::MemoryStore,
     fail_writes: AtomicBool,
     fail_syncs: AtomicBool,
+    /// sled writes its log on the writer thread (vendor/sled/TIEZHENG.md):
+    /// this stands for a panic inside that write.
+    panic_syncs: AtomicBool,
 }
 
 impl Store for FaultyStore {
@@ -267,6 +270,7 @@ impl Store for FaultyStore {
         self.inner.commit(batch)
     }
     fn sync(&self) -> Result<(), StoreError> {
+        assert!(!self.panic_syncs.load(SeqCst), "injected panic in the store's sync");
         if self.fail_syncs.load(SeqCst) {
             return Err(StoreError::Io("Input/output error (os error 5)".into()));
         }
@@ -320,6 +324,49 @@ fn an_entry_whose_fsync_fails_is_never_acknowledged() {
     );
     // Written to the store but not durable: readers never see it, and the
     // published checkpoint does not cover it.
+    assert_eq!(f.ledger.size(), size);
+    assert_eq!(f.ledger.checkpoint().size, size);
+    assert!(f.ledger.entry(size).is_err());
+}
+
+#[test]
+fn a_panic_on_the_writer_thread_halts_the_ledger_and_acknowledges_nothing() {
+    let store = Arc::new(FaultyStore::default());
+    let f = with_store(store.clone());
+    f.ledger
+        .append(&signed(&penalty(1), &[&f.officer]))
+        .unwrap();
+    let size = f.ledger.size();
+    store.panic_syncs.store(true, SeqCst);
+    let e = f
+        .ledger
+        .append(&signed(&penalty(2), &[&f.officer]))
+        .unwrap_err();
+    // The group's reply is dropped while the writer unwinds, before the
+    // ledger records the halt, so this appender hears either.
+    assert!(
+        matches!(
+            e,
+            tiezheng::error::AppendError::ShuttingDown | tiezheng::error::AppendError::Halted(_)
+        ),
+        "{e}"
+    );
+    // The halt follows the unwinding; wait for it, however slow the machine.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while f.ledger.halted().is_none() && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let why = f.ledger.halted().expect("the ledger halted");
+    assert!(why.contains("writer thread panicked"), "{why}");
+    // The panic message stays in the server log, not in what clients see.
+    assert!(!why.contains("injected"), "{why}");
+    // Every later append is refused as halted, even with the store mended.
+    store.panic_syncs.store(false, SeqCst);
+    let e = f
+        .ledger
+        .append(&signed(&penalty(3), &[&f.officer]))
+        .unwrap_err();
+    assert!(matches!(e, tiezheng::error::AppendError::Halted(_)), "{e}");
     assert_eq!(f.ledger.size(), size);
     assert_eq!(f.ledger.checkpoint().size, size);
     assert!(f.ledger.entry(size).is_err());

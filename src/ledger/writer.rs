@@ -149,7 +149,34 @@ pub(crate) struct Applied {
 /// sled's idle I/O threads; and every group crossed two threads, each
 /// hand-off waiting for a core that 64 busy appenders hold.
 /// docs/performance.md has the measurements.
-pub(crate) fn run(inner: Weak<Inner>, rx: Receiver<Job>, mut state: WriterState) {
+/// [`run`], halting the ledger if the writer thread panics.
+///
+/// sled writes its log buffers on the thread that seals them, which is this
+/// one (vendor/sled/TIEZHENG.md), so a panic inside sled's write path, or our
+/// own, unwinds here. After it the store is in an unknown state: the ledger
+/// halts, as after a failed commit, and says so on every later append, on
+/// `/healthz` and in the log, instead of leaving appenders to find a writer
+/// that is silently gone. Appenders whose group was in flight hear
+/// "shutting down" as the unwinding drops their replies; none of them was
+/// acknowledged.
+pub(crate) fn run_guarded(inner: Weak<Inner>, rx: Receiver<Job>, state: WriterState) {
+    let weak = inner.clone();
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || run(inner, rx, state)));
+    if let Err(panic) = outcome {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".into());
+        tracing::error!(panic = %what, "the writer thread panicked");
+        if let Some(inner) = weak.upgrade() {
+            halt(&inner, "the writer thread panicked (the server log says where)");
+        }
+    }
+}
+
+fn run(inner: Weak<Inner>, rx: Receiver<Job>, mut state: WriterState) {
     while let Ok(first) = rx.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
