@@ -135,20 +135,6 @@ pub(crate) struct Applied {
     replies: Vec<(Reply, Done)>,
 }
 
-/// The writer thread: takes every append waiting at that moment as one group,
-/// sequences it and applies it to the store, makes it durable
-/// with one flush and fsync, publishes the new head and answers the group's
-/// appenders. Appends that arrive meanwhile wait in the queue and form the
-/// next group, so under load each fsync covers everything that arrived during
-/// the previous one.
-///
-/// One thread does both halves on purpose. Until 2026-11-23 a second thread
-/// synced while the writer applied the next groups. That let the writer apply
-/// two or three small groups per fsync, and each sled batch (as groups were
-/// then written) cost two writes of sled's I/O buffer, each waking all of
-/// sled's idle I/O threads; and every group crossed two threads, each
-/// hand-off waiting for a core that 64 busy appenders hold.
-/// docs/performance.md has the measurements.
 /// [`run`], halting the ledger if the writer thread panics.
 ///
 /// sled writes its log buffers on the thread that seals them, which is this
@@ -176,6 +162,20 @@ pub(crate) fn run_guarded(inner: Weak<Inner>, rx: Receiver<Job>, state: WriterSt
     }
 }
 
+/// The writer thread: takes every append waiting at that moment as one group,
+/// sequences it and applies it to the store, makes it durable
+/// with one flush and fsync, publishes the new head and answers the group's
+/// appenders. Appends that arrive meanwhile wait in the queue and form the
+/// next group, so under load each fsync covers everything that arrived during
+/// the previous one.
+///
+/// One thread does both halves on purpose. Until 2026-11-23 a second thread
+/// synced while the writer applied the next groups. That let the writer apply
+/// two or three small groups per fsync, and each sled batch (as groups were
+/// then written) cost two writes of sled's I/O buffer, each waking all of
+/// sled's idle I/O threads; and every group crossed two threads, each
+/// hand-off waiting for a core that 64 busy appenders hold.
+/// docs/performance.md has the measurements.
 fn run(inner: Weak<Inner>, rx: Receiver<Job>, mut state: WriterState) {
     while let Ok(first) = rx.recv() {
         let mut group = vec![first];

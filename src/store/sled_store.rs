@@ -107,9 +107,11 @@ impl SledStore {
 /// How long opening waits for sled's file lock to be released.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Opens sled, waiting a little for its lock: after a store is dropped, sled's
-/// I/O threads release the lock file a moment later, so a quick reopen in the
-/// same process (tests, restarts) can find it still held. Another process
+/// Opens sled, waiting a little for its lock: after a store is dropped, sled
+/// can release the lock file a moment later (upstream's I/O threads held
+/// handles to it; with the vendored inline pool, crossbeam-epoch's deferred
+/// drops still can), so a quick reopen in the same process (tests, restarts)
+/// can find it still held. Another process
 /// holding it for longer gets a clear error.
 fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
     let started = std::time::Instant::now();
