@@ -270,7 +270,10 @@ impl Store for FaultyStore {
         self.inner.commit(batch)
     }
     fn sync(&self) -> Result<(), StoreError> {
-        assert!(!self.panic_syncs.load(SeqCst), "injected panic in the store's sync");
+        assert!(
+            !self.panic_syncs.load(SeqCst),
+            "injected panic in the store's sync"
+        );
         if self.fail_syncs.load(SeqCst) {
             return Err(StoreError::Io("Input/output error (os error 5)".into()));
         }

@@ -157,7 +157,10 @@ pub(crate) fn run_guarded(inner: Weak<Inner>, rx: Receiver<Job>, state: WriterSt
             .unwrap_or_else(|| "a panic without a message".into());
         tracing::error!(panic = %what, "the writer thread panicked");
         if let Some(inner) = weak.upgrade() {
-            halt(&inner, "the writer thread panicked (the server log says where)");
+            halt(
+                &inner,
+                "the writer thread panicked (the server log says where)",
+            );
         }
     }
 }
