@@ -26,7 +26,7 @@ pub(crate) struct Job {
     /// The record rules already passed against committed references.
     prechecked: bool,
     /// Taken when answered.
-    reply: Option<Reply>,
+    reply: Option<Pending>,
 }
 
 /// Where an appender waits for its answer.
@@ -46,6 +46,33 @@ impl Reply {
             }
             Reply::Task(s) => {
                 let _ = s.send(r);
+            }
+        }
+    }
+}
+
+/// Why the ledger halts when the writer thread panics; clients see this,
+/// the panic message goes to the log only.
+const WRITER_PANICKED: &str = "the writer thread panicked (the server log says where)";
+
+/// A reply the writer has not sent yet. Dropped unsent while the writer
+/// thread unwinds from a panic, it tells its appender that the ledger halted,
+/// rather than leaving the closed channel to read as "shutting down".
+pub(crate) struct Pending(Option<Reply>);
+
+impl Pending {
+    fn send(mut self, r: Result<Done, AppendError>) {
+        if let Some(reply) = self.0.take() {
+            reply.send(r);
+        }
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(reply) = self.0.take() {
+            if std::thread::panicking() {
+                reply.send(Err(AppendError::Halted(WRITER_PANICKED.into())));
             }
         }
     }
@@ -113,7 +140,7 @@ fn enqueue(inner: &Inner, verified: VerifiedStatement, reply: Reply) -> Result<(
     jobs.send(Job {
         verified,
         prechecked,
-        reply: Some(reply),
+        reply: Some(Pending(Some(reply))),
     })
     .map_err(|_| AppendError::ShuttingDown)?;
     // Counted once it is in the queue, so a count of n means n jobs are
@@ -132,36 +159,38 @@ pub(crate) struct Applied {
     /// The registry after it, if the group changed it.
     registry: Option<Registry>,
     /// Appenders to answer once durable.
-    replies: Vec<(Reply, Done)>,
+    replies: Vec<(Pending, Done)>,
 }
 
 /// [`run`], halting the ledger if the writer thread panics.
 ///
-/// sled writes its log buffers on the thread that seals them, which is this
-/// one (vendor/sled/TIEZHENG.md), so a panic inside sled's write path, or our
-/// own, unwinds here. After it the store is in an unknown state: the ledger
-/// halts, as after a failed commit, and says so on every later append, on
-/// `/healthz` and in the log, instead of leaving appenders to find a writer
-/// that is silently gone. Appenders whose group was in flight hear
-/// "shutting down" as the unwinding drops their replies; none of them was
-/// acknowledged.
+/// sled writes its log buffers on the thread that seals them, which is
+/// mostly this one (vendor/sled/TIEZHENG.md), so a panic inside sled's write
+/// path, or our own, unwinds here. After it the store is in an unknown state,
+/// and the ledger halts as after a failed commit:
+/// - appenders of the group in flight hear "halted" as their [`Pending`]
+///   replies drop during the unwinding; none of them was acknowledged;
+/// - the ledger then records the halt, so every later append, `/healthz` and
+///   the log say so, and the appends still queued are refused with it;
+/// - the store is never closed: sled's `Drop` flushes its log and would wait
+///   forever for a buffer whose write the panic cut off, which would hang
+///   the server's shutdown. It is left as a crash would leave it, and the
+///   next start recovers it (docs/durability.md).
 pub(crate) fn run_guarded(inner: Weak<Inner>, rx: Receiver<Job>, state: WriterState) {
     let weak = inner.clone();
-    let outcome =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || run(inner, rx, state)));
-    if let Err(panic) = outcome {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic without a message".into());
-        tracing::error!(panic = %what, "the writer thread panicked");
-        if let Some(inner) = weak.upgrade() {
-            halt(
-                &inner,
-                "the writer thread panicked (the server log says where)",
-            );
-        }
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(inner, &rx, state)));
+    let Err(panic) = outcome else { return };
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into());
+    tracing::error!(panic = %what, "the writer thread panicked");
+    let Some(inner) = weak.upgrade() else { return };
+    halt(&inner, WRITER_PANICKED);
+    std::mem::forget(Arc::clone(&inner.store));
+    while let Ok(mut job) = rx.try_recv() {
+        job.answer(Err(AppendError::Halted(WRITER_PANICKED.into())));
     }
 }
 
@@ -179,7 +208,7 @@ pub(crate) fn run_guarded(inner: Weak<Inner>, rx: Receiver<Job>, state: WriterSt
 /// sled's idle I/O threads; and every group crossed two threads, each
 /// hand-off waiting for a core that 64 busy appenders hold.
 /// docs/performance.md has the measurements.
-fn run(inner: Weak<Inner>, rx: Receiver<Job>, mut state: WriterState) {
+fn run(inner: Weak<Inner>, rx: &Receiver<Job>, mut state: WriterState) {
     while let Ok(first) = rx.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -259,7 +288,7 @@ fn sync_and_publish(
 }
 
 /// Answers appenders waiting for a commit that will not happen.
-fn refuse(replies: Vec<(Reply, Done)>, why: &str) {
+fn refuse(replies: Vec<(Pending, Done)>, why: &str) {
     for (reply, _) in replies {
         reply.send(Err(AppendError::Halted(why.to_string())));
     }
