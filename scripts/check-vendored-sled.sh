@@ -11,18 +11,20 @@ V=$PWD/vendor/sled
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-curl -sSfL --retry 3 -o "$T/sled.crate" "$URL"
+curl -sSfL --retry 3 --connect-timeout 20 --max-time 300 -o "$T/sled.crate" "$URL"
 echo "$SUM  $T/sled.crate" | sha256sum -c --quiet -
 tar -xzf "$T/sled.crate" -C "$T"
 U=$T/sled-0.34.7
-(cd "$U" && git apply -p1 "$V/tiezheng.patch")
+# The ceiling keeps git from treating a work tree above $T as the target.
+GIT_CEILING_DIRECTORIES="$T" git -C "$U" apply -p1 "$V/tiezheng.patch"
 
 diff -r "$U/src" "$V/src"
 for f in Cargo.toml LICENSE-APACHE LICENSE-MIT README.md .cargo_vcs_info.json; do
     cmp "$U/$f" "$V/$f"
 done
 # Nothing else in vendor/sled but those files and Tiezheng's two.
-extra=$(cd "$V" && find . -type f ! -path './src/*' | sort | grep -vxF \
+files=$(cd "$V" && find . ! -type d ! -path './src/*' | sort)
+extra=$(echo "$files" | grep -vxF \
     -e ./Cargo.toml -e ./LICENSE-APACHE -e ./LICENSE-MIT -e ./README.md \
     -e ./.cargo_vcs_info.json -e ./TIEZHENG.md -e ./tiezheng.patch || true)
 if [ -n "$extra" ]; then

@@ -373,6 +373,8 @@ fn a_panic_on_the_writer_thread_halts_the_ledger_and_acknowledges_nothing() {
     // The store is left open, as a crash would leave it (closing sled after
     // a panic in its write path would wait forever): dropping the ledger
     // leaves one handle besides this test's.
+    // Joins the writer thread, so it holds no handle on the ledger any more.
+    f.ledger.shutdown();
     drop(f);
     assert_eq!(Arc::strong_count(&store), 2);
 }

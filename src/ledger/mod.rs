@@ -210,7 +210,7 @@ impl Ledger {
     pub async fn append_async(&self, signed: &SignedStatementJson) -> Result<Receipt, AppendError> {
         let result = async {
             let rx = writer::submit_async(&self.inner, self.admit(signed)?)?;
-            let d = rx.await.map_err(|_| AppendError::ShuttingDown)??;
+            let d = rx.await.map_err(|_| writer::gone(&self.inner))??;
             self.receipt_for(d)
         }
         .await;

@@ -119,7 +119,7 @@ impl WriterState {
 pub(crate) fn submit(inner: &Inner, verified: VerifiedStatement) -> Result<Done, AppendError> {
     let (reply, rx) = std::sync::mpsc::sync_channel(1);
     enqueue(inner, verified, Reply::Thread(reply))?;
-    rx.recv().map_err(|_| AppendError::ShuttingDown)?
+    rx.recv().map_err(|_| gone(inner))?
 }
 
 /// Hands a verified statement to the writer; the receiver answers once it is
@@ -136,13 +136,13 @@ pub(crate) fn submit_async(
 
 fn enqueue(inner: &Inner, verified: VerifiedStatement, reply: Reply) -> Result<(), AppendError> {
     let prechecked = precheck(inner, &verified)?;
-    let jobs = inner.jobs.lock().clone().ok_or(AppendError::ShuttingDown)?;
+    let jobs = inner.jobs.lock().clone().ok_or_else(|| gone(inner))?;
     jobs.send(Job {
         verified,
         prechecked,
         reply: Some(Pending(Some(reply))),
     })
-    .map_err(|_| AppendError::ShuttingDown)?;
+    .map_err(|_| gone(inner))?;
     // Counted once it is in the queue, so a count of n means n jobs are
     // there; the writer may take this one first (Metrics::queued).
     inner.metrics.queued.fetch_add(1, Ordering::Relaxed);
@@ -175,7 +175,8 @@ pub(crate) struct Applied {
 /// - the store is never closed: sled's `Drop` flushes its log and would wait
 ///   forever for a buffer whose write the panic cut off, which would hang
 ///   the server's shutdown. It is left as a crash would leave it, and the
-///   next start recovers it (docs/durability.md).
+///   next start recovers it (docs/durability.md). [`LeakStoreOnPanic`] does
+///   that inside `run`, before the writer's handle on the ledger drops.
 pub(crate) fn run_guarded(inner: Weak<Inner>, rx: Receiver<Job>, state: WriterState) {
     let weak = inner.clone();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(inner, &rx, state)));
@@ -188,9 +189,34 @@ pub(crate) fn run_guarded(inner: Weak<Inner>, rx: Receiver<Job>, state: WriterSt
     tracing::error!(panic = %what, "the writer thread panicked");
     let Some(inner) = weak.upgrade() else { return };
     halt(&inner, WRITER_PANICKED);
-    std::mem::forget(Arc::clone(&inner.store));
+    // An append admitted just before the halt may still arrive after this
+    // drain; its reply then closes unanswered, which `gone` reads as the halt.
     while let Ok(mut job) = rx.try_recv() {
+        inner.metrics.queued.fetch_sub(1, Ordering::Relaxed);
         job.answer(Err(AppendError::Halted(WRITER_PANICKED.into())));
+    }
+}
+
+/// Leaks a handle on the store when the writer unwinds from a panic, before
+/// its own handle on the ledger goes, which may be the last one: sled's
+/// `Drop` would flush and wait forever for the buffer write the panic cut
+/// off. The store stays as a crash would leave it (`run_guarded`).
+struct LeakStoreOnPanic<'a>(&'a Inner);
+
+impl Drop for LeakStoreOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            std::mem::forget(Arc::clone(&self.0.store));
+        }
+    }
+}
+
+/// What an appender whose answer channel closed unanswered is told: the
+/// halt, if the ledger halted (the writer panicked), else shutting down.
+pub(crate) fn gone(inner: &Inner) -> AppendError {
+    match inner.halted.read().clone() {
+        Some(why) => AppendError::Halted(why),
+        None => AppendError::ShuttingDown,
     }
 }
 
@@ -218,6 +244,7 @@ fn run(inner: Weak<Inner>, rx: &Receiver<Job>, mut state: WriterState) {
             }
         }
         let Some(inner) = inner.upgrade() else { return };
+        let _leak = LeakStoreOnPanic(&inner);
         inner.metrics.queued.fetch_sub(
             i64::try_from(group.len()).unwrap_or(i64::MAX),
             Ordering::Relaxed,
