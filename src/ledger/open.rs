@@ -131,7 +131,7 @@ impl Ledger {
         let weak = Arc::downgrade(&inner);
         let handle = std::thread::Builder::new()
             .name("tiezheng-writer".into())
-            .spawn(move || writer::run_guarded(weak, rx, state))
+            .spawn(move || writer::run(weak, rx, state))
             .map_err(|e| OpenError::Invalid(format!("cannot start the writer thread: {e}")))?;
         *inner.writer.lock() = Some(handle);
         Ok(Ledger { inner })

@@ -25,8 +25,8 @@ pub(crate) struct Job {
     verified: VerifiedStatement,
     /// The record rules already passed against committed references.
     prechecked: bool,
-    /// Taken when answered.
-    reply: Option<Pending>,
+    /// Emptied when answered.
+    reply: Pending,
 }
 
 /// Where an appender waits for its answer.
@@ -52,19 +52,25 @@ impl Reply {
 }
 
 /// Why the ledger halts when the writer thread panics; clients see this,
-/// the panic message goes to the log only.
+/// the panic message goes to the server's stderr only.
 const WRITER_PANICKED: &str = "the writer thread panicked (the server log says where)";
 
-/// A reply the writer has not sent yet. Dropped unsent while the writer
-/// thread unwinds from a panic, it tells its appender that the ledger halted,
-/// rather than leaving the closed channel to read as "shutting down".
+/// A reply the writer has not sent yet, if any. Dropped unsent while the
+/// writer thread unwinds from a panic, it tells its appender that the ledger
+/// halted, rather than leaving the closed channel to read as "shutting down".
 pub(crate) struct Pending(Option<Reply>);
 
 impl Pending {
-    fn send(mut self, r: Result<Done, AppendError>) {
+    /// Answers, unless already answered.
+    fn answer(&mut self, r: Result<Done, AppendError>) {
         if let Some(reply) = self.0.take() {
             reply.send(r);
         }
+    }
+
+    /// Moves the reply out, leaving this one answered.
+    fn take(&mut self) -> Option<Pending> {
+        self.0.take().map(|r| Pending(Some(r)))
     }
 }
 
@@ -80,9 +86,7 @@ impl Drop for Pending {
 
 impl Job {
     fn answer(&mut self, r: Result<Done, AppendError>) {
-        if let Some(reply) = self.reply.take() {
-            reply.send(r);
-        }
+        self.reply.answer(r);
     }
 }
 
@@ -140,7 +144,7 @@ fn enqueue(inner: &Inner, verified: VerifiedStatement, reply: Reply) -> Result<(
     jobs.send(Job {
         verified,
         prechecked,
-        reply: Some(Pending(Some(reply))),
+        reply: Pending(Some(reply)),
     })
     .map_err(|_| gone(inner))?;
     // Counted once it is in the queue, so a count of n means n jobs are
@@ -162,57 +166,49 @@ pub(crate) struct Applied {
     replies: Vec<(Pending, Done)>,
 }
 
-/// [`run`], halting the ledger if the writer thread panics.
+/// Halts the ledger if the writer thread unwinds from a panic while it holds
+/// a group.
 ///
 /// sled writes its log buffers on the thread that seals them, which is
 /// mostly this one (vendor/sled/TIEZHENG.md), so a panic inside sled's write
 /// path, or our own, unwinds here. After it the store is in an unknown state,
-/// and the ledger halts as after a failed commit:
-/// - appenders of the group in flight hear "halted" as their [`Pending`]
-///   replies drop during the unwinding; none of them was acknowledged;
-/// - the ledger then records the halt, so every later append, `/healthz` and
-///   the log say so, and the appends still queued are refused with it;
-/// - the store is never closed: sled's `Drop` flushes its log and would wait
-///   forever for a buffer whose write the panic cut off, which would hang
-///   the server's shutdown. It is left as a crash would leave it, and the
-///   next start recovers it (docs/durability.md). [`LeakStoreOnPanic`] does
-///   that inside `run`, before the writer's handle on the ledger drops.
-pub(crate) fn run_guarded(inner: Weak<Inner>, rx: Receiver<Job>, state: WriterState) {
-    let weak = inner.clone();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(inner, &rx, state)));
-    let Err(panic) = outcome else { return };
-    let what = panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".into());
-    tracing::error!(panic = %what, "the writer thread panicked");
-    let Some(inner) = weak.upgrade() else { return };
-    halt(&inner, WRITER_PANICKED);
-    // An append admitted just before the halt may still arrive after this
-    // drain; its reply then closes unanswered, which `gone` reads as the halt.
-    while let Ok(mut job) = rx.try_recv() {
-        inner.metrics.queued.fetch_sub(1, Ordering::Relaxed);
-        job.answer(Err(AppendError::Halted(WRITER_PANICKED.into())));
-    }
+/// and the ledger halts as after a failed commit. The unwinding itself does
+/// the rest, no `catch_unwind` needed:
+/// - the group's appenders hear "halted" as their [`Pending`] replies drop in
+///   the frames below this guard; none of them was acknowledged;
+/// - this guard, dropped next, records the halt, so every later append,
+///   `/healthz` and the log say so, and leaks a handle on the store: sled's
+///   `Drop` flushes its log and would wait forever for the buffer write the
+///   panic cut off, hanging the server's shutdown. The store stays as a crash
+///   would leave it, and the next start recovers it (docs/durability.md).
+///   It is leaked here, before `run` drops its handle on the ledger, which
+///   may be the last one;
+/// - it then empties the queue: each job leaves the queued gauge and, as its
+///   reply drops, answers "halted" the same way.
+///
+/// The panic message goes to stderr (Rust's panic hook).
+struct HaltOnPanic<'a> {
+    inner: &'a Inner,
+    queue: &'a Receiver<Job>,
 }
 
-/// Leaks a handle on the store when the writer unwinds from a panic, before
-/// its own handle on the ledger goes, which may be the last one: sled's
-/// `Drop` would flush and wait forever for the buffer write the panic cut
-/// off. The store stays as a crash would leave it (`run_guarded`).
-struct LeakStoreOnPanic<'a>(&'a Inner);
-
-impl Drop for LeakStoreOnPanic<'_> {
+impl Drop for HaltOnPanic<'_> {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            std::mem::forget(Arc::clone(&self.0.store));
+            tracing::error!("the writer thread panicked (message above, on stderr)");
+            halt(self.inner, WRITER_PANICKED);
+            std::mem::forget(Arc::clone(&self.inner.store));
+            for job in self.queue.try_iter() {
+                self.inner.metrics.queued.fetch_sub(1, Ordering::Relaxed);
+                drop(job);
+            }
         }
     }
 }
 
 /// What an appender whose answer channel closed unanswered is told: the
-/// halt, if the ledger halted (the writer panicked), else shutting down.
+/// halt, if the ledger halted (the writer panicked, and this append was
+/// admitted just before), else shutting down.
 pub(crate) fn gone(inner: &Inner) -> AppendError {
     match inner.halted.read().clone() {
         Some(why) => AppendError::Halted(why),
@@ -234,7 +230,7 @@ pub(crate) fn gone(inner: &Inner) -> AppendError {
 /// sled's idle I/O threads; and every group crossed two threads, each
 /// hand-off waiting for a core that 64 busy appenders hold.
 /// docs/performance.md has the measurements.
-fn run(inner: Weak<Inner>, rx: &Receiver<Job>, mut state: WriterState) {
+pub(crate) fn run(inner: Weak<Inner>, rx: Receiver<Job>, mut state: WriterState) {
     while let Ok(first) = rx.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -244,7 +240,10 @@ fn run(inner: Weak<Inner>, rx: &Receiver<Job>, mut state: WriterState) {
             }
         }
         let Some(inner) = inner.upgrade() else { return };
-        let _leak = LeakStoreOnPanic(&inner);
+        let _halt = HaltOnPanic {
+            inner: &inner,
+            queue: &rx,
+        };
         inner.metrics.queued.fetch_sub(
             i64::try_from(group.len()).unwrap_or(i64::MAX),
             Ordering::Relaxed,
@@ -265,8 +264,8 @@ fn make_durable(inner: &Inner, applied: Applied) {
                 .appended
                 .fetch_add(applied.new_entries, Ordering::Relaxed);
             inner.metrics.commits.fetch_add(1, Ordering::Relaxed);
-            for (reply, done) in applied.replies {
-                reply.send(Ok(done));
+            for (mut reply, done) in applied.replies {
+                reply.answer(Ok(done));
             }
         }
         Err(why) => {
@@ -316,8 +315,8 @@ fn sync_and_publish(
 
 /// Answers appenders waiting for a commit that will not happen.
 fn refuse(replies: Vec<(Pending, Done)>, why: &str) {
-    for (reply, _) in replies {
-        reply.send(Err(AppendError::Halted(why.to_string())));
+    for (mut reply, _) in replies {
+        reply.answer(Err(AppendError::Halted(why.to_string())));
     }
 }
 
@@ -672,4 +671,49 @@ fn resolve_refs(
         }
     }
     Ok(Ok(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pending reply, and where its appender waits.
+    fn pending() -> (
+        Pending,
+        std::sync::mpsc::Receiver<Result<Done, AppendError>>,
+    ) {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        (Pending(Some(Reply::Thread(tx))), rx)
+    }
+
+    #[test]
+    fn a_reply_dropped_while_the_writer_unwinds_says_the_ledger_halted() {
+        let (reply, rx) = pending();
+        let panicked = std::thread::spawn(move || {
+            let _held = reply;
+            panic!("a bug in the writer");
+        })
+        .join();
+        assert!(panicked.is_err());
+        match rx.recv() {
+            Ok(Err(AppendError::Halted(why))) => assert_eq!(why, WRITER_PANICKED),
+            other => panic!("expected the halt, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_reply_dropped_otherwise_is_not_answered() {
+        let (reply, rx) = pending();
+        drop(reply);
+        assert!(rx.recv().is_err());
+    }
+
+    #[test]
+    fn an_answered_reply_is_answered_once() {
+        let (mut reply, rx) = pending();
+        reply.answer(Err(AppendError::ShuttingDown));
+        drop(reply);
+        assert!(matches!(rx.recv(), Ok(Err(AppendError::ShuttingDown))));
+        assert!(rx.recv().is_err());
+    }
 }
