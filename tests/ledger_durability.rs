@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::io::BufRead;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::Arc;
+use tiezheng::error::AppendError;
 use tiezheng::store::SledStore;
 use tiezheng::store::{Pair, Store, StoreError, WriteBatch};
 
@@ -281,6 +282,21 @@ impl Store for FaultyStore {
     }
 }
 
+/// Appends penalty decision `n`, signed by the fixture's officer, and
+/// returns the refusal it must meet.
+fn refused(f: &Fixture, n: u64) -> AppendError {
+    f.ledger
+        .append(&signed(&penalty(n), &[&f.officer]))
+        .expect_err("the append must be refused")
+}
+
+/// Nothing past `size` is served, counted or covered by the checkpoint.
+fn assert_stays_at(f: &Fixture, size: u64) {
+    assert_eq!(f.ledger.size(), size);
+    assert_eq!(f.ledger.checkpoint().size, size);
+    assert!(f.ledger.entry(size).is_err());
+}
+
 #[test]
 fn a_failed_commit_halts_the_ledger_and_says_why() {
     let store = Arc::new(FaultyStore::default());
@@ -290,21 +306,15 @@ fn a_failed_commit_halts_the_ledger_and_says_why() {
         .unwrap();
     let size = f.ledger.size();
     store.fail_writes.store(true, SeqCst);
-    let e = f
-        .ledger
-        .append(&signed(&penalty(2), &[&f.officer]))
-        .unwrap_err();
+    let e = refused(&f, 2);
     assert!(
-        matches!(e, tiezheng::error::AppendError::Halted(ref why) if why.contains("No space left")),
+        matches!(e, AppendError::Halted(ref why) if why.contains("No space left")),
         "{e}"
     );
     // The disk is back, but the ledger stays halted: it never carries on in an unknown state.
     store.fail_writes.store(false, SeqCst);
-    let e = f
-        .ledger
-        .append(&signed(&penalty(3), &[&f.officer]))
-        .unwrap_err();
-    assert!(matches!(e, tiezheng::error::AppendError::Halted(_)), "{e}");
+    let e = refused(&f, 3);
+    assert!(matches!(e, AppendError::Halted(_)), "{e}");
     assert!(f.ledger.halted().unwrap().contains("No space left"));
     // Reads still work, and nothing from the failed group is visible.
     assert_eq!(f.ledger.size(), size);
@@ -317,19 +327,14 @@ fn an_entry_whose_fsync_fails_is_never_acknowledged() {
     let f = with_store(store.clone());
     let size = f.ledger.size();
     store.fail_syncs.store(true, SeqCst);
-    let e = f
-        .ledger
-        .append(&signed(&penalty(1), &[&f.officer]))
-        .unwrap_err();
+    let e = refused(&f, 1);
     assert!(
-        matches!(e, tiezheng::error::AppendError::Halted(ref why) if why.contains("os error 5")),
+        matches!(e, AppendError::Halted(ref why) if why.contains("os error 5")),
         "{e}"
     );
     // Written to the store but not durable: readers never see it, and the
     // published checkpoint does not cover it.
-    assert_eq!(f.ledger.size(), size);
-    assert_eq!(f.ledger.checkpoint().size, size);
-    assert!(f.ledger.entry(size).is_err());
+    assert_stays_at(&f, size);
 }
 
 #[test]
@@ -341,14 +346,11 @@ fn a_panic_on_the_writer_thread_halts_the_ledger_and_acknowledges_nothing() {
         .unwrap();
     let size = f.ledger.size();
     store.panic_syncs.store(true, SeqCst);
-    let e = f
-        .ledger
-        .append(&signed(&penalty(2), &[&f.officer]))
-        .unwrap_err();
+    let e = refused(&f, 2);
     // The group's reply is answered as the writer unwinds: halted, not
     // "shutting down", though the ledger records the halt just after.
     assert!(
-        matches!(e, tiezheng::error::AppendError::Halted(ref why) if why.contains("writer thread panicked")),
+        matches!(e, AppendError::Halted(ref why) if why.contains("writer thread panicked")),
         "{e}"
     );
     // Wait for the halt to be recorded, however slow the machine.
@@ -362,18 +364,12 @@ fn a_panic_on_the_writer_thread_halts_the_ledger_and_acknowledges_nothing() {
     assert!(!why.contains("injected"), "{why}");
     // Every later append is refused as halted, even with the store mended.
     store.panic_syncs.store(false, SeqCst);
-    let e = f
-        .ledger
-        .append(&signed(&penalty(3), &[&f.officer]))
-        .unwrap_err();
-    assert!(matches!(e, tiezheng::error::AppendError::Halted(_)), "{e}");
-    assert_eq!(f.ledger.size(), size);
-    assert_eq!(f.ledger.checkpoint().size, size);
-    assert!(f.ledger.entry(size).is_err());
-    // The store is left open, as a crash would leave it (closing sled after
-    // a panic in its write path would wait forever): dropping the ledger
-    // leaves one handle besides this test's.
-    // Joins the writer thread, so it holds no handle on the ledger any more.
+    let e = refused(&f, 3);
+    assert!(matches!(e, AppendError::Halted(_)), "{e}");
+    assert_stays_at(&f, size);
+    // The store is left open, as a crash would leave it (closing sled after a
+    // panic in its write path would wait forever). Once the writer thread is
+    // joined and the ledger dropped, one handle remains besides this test's.
     f.ledger.shutdown();
     drop(f);
     assert_eq!(Arc::strong_count(&store), 2);
