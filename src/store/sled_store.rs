@@ -107,12 +107,13 @@ impl SledStore {
 /// How long opening waits for sled's file lock to be released.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Opens sled, waiting a little for its lock: after a store is dropped, sled
-/// can release the lock file a moment later (upstream's I/O threads held
-/// handles to it; with the vendored inline pool, crossbeam-epoch's deferred
-/// drops still can), so a quick reopen in the same process (tests, restarts)
-/// can find it still held. Another process
-/// holding it for longer gets a clear error.
+/// Opens sled, waiting a little for its lock. With upstream sled, a store
+/// just dropped kept its lock file a moment longer (its I/O threads held
+/// handles to it), so a quick reopen in the same process (tests, restarts)
+/// could find it still held. The vendored sled has no such threads; whether
+/// anything else still delays the release is not measured, and the wait
+/// costs nothing when the lock is free, so it stays. Another process holding
+/// the lock for longer gets a clear error.
 fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
     let started = std::time::Instant::now();
     loop {
